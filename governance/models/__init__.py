@@ -1,0 +1,3 @@
+from .policy import PolicyIndexPage
+
+__all__ = ["PolicyIndexPage"]

@@ -1,0 +1,8 @@
+"""WSGI entry point for page workers (gunicorn) in the scale-out shape."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
+application = get_wsgi_application()

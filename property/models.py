@@ -1,0 +1,1 @@
+"""Fees, ledgers, property companies, handover and renovation projects arrive with their issues."""
