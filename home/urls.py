@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import views
+from .views import audit, claims, notifications, register, site
 
 app_name = "home"
 
 urlpatterns = [
-    path("large-text/", views.toggle_large_text, name="toggle_large_text"),
+    path("large-text/", site.toggle_large_text, name="toggle_large_text"),
+    *register.urlpatterns,
+    *claims.urlpatterns,
+    *audit.urlpatterns,
+    *notifications.urlpatterns,
 ]

@@ -1,0 +1,57 @@
+"""Per-community groups and the Wagtail page permissions that go with them."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import GroupPagePermission
+
+from home.models import CommunityPage, CommunityRole
+
+Role = CommunityRole.Role
+
+# Which roles edit pages under their own community, and with which Wagtail page permissions.
+PAGE_PERMISSIONS = {
+    Role.OWNERS_COMMITTEE: ("add_page", "change_page", "publish_page"),
+    Role.PARTY_BRANCH: ("add_page", "change_page", "publish_page"),
+    Role.DELIBERATION_COUNCIL: ("add_page", "change_page"),
+    Role.COMMUNITY_STAFF: ("add_page", "change_page"),
+}
+
+
+def group_name(community: CommunityPage, role: str) -> str:
+    return f"{community.title}（#{community.pk}）· {Role(role).label}"
+
+
+@transaction.atomic
+def community_roles_ensure(community: CommunityPage) -> dict[str, Group]:
+    """Create the community's role groups and their page permissions on its subtree only. Idempotent."""
+    existing = {r.role: r.group for r in CommunityRole.objects.filter(community=community).select_related("group")}
+    admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    groups = {}
+    for role in Role:
+        group = existing.get(role.value)
+        if group is None:
+            group, _ = Group.objects.get_or_create(name=group_name(community, role))
+            CommunityRole.objects.create(community=community, role=role, group=group)
+        groups[role.value] = group
+        codenames = PAGE_PERMISSIONS.get(role, ())
+        if codenames:
+            group.permissions.add(admin_access)
+            for codename in codenames:
+                permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+                GroupPagePermission.objects.get_or_create(group=group, page=community, permission=permission)
+    return groups
+
+
+def bureau_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=settings.PORTAL_BUREAU_GROUP)
+    return group
+
+
+def role_grant(user, community: CommunityPage, role: str) -> None:
+    """Put a user in a community role. Callers are services that already checked permission."""
+    CommunityRole.objects.get(community=community, role=role).group.user_set.add(user)
+
+
+def role_revoke(user, community: CommunityPage, role: str) -> None:
+    CommunityRole.objects.get(community=community, role=role).group.user_set.remove(user)
