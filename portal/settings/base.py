@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "channels",
@@ -162,8 +163,13 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# --- Background work: django-tasks. The immediate backend runs a task in the request that enqueues it.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# --- Background work: django-tasks. Wagtail's own small tasks run in the request ("default");
+# long jobs (imports, exports) go to "background", a queue in the database that `manage.py db_worker`
+# works off (`make run` starts one beside the web server).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
 
 # --- Wagtail
 WAGTAIL_SITE_NAME = "社区共治平台"
