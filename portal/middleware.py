@@ -7,8 +7,8 @@ class PortalCSPMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if request.path.startswith("/admin/"):
-            parts.update_policy = {
-                **(parts.update_policy or {}),
+            parts.replace = {
+                **(parts.replace or {}),
                 "script-src": ["'self'", "'unsafe-inline'"],
                 "style-src": ["'self'", "'unsafe-inline'"],
             }

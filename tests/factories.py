@@ -74,6 +74,7 @@ class CommunityPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = CommunityPage
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"测试{n}小区")
     slug = factory.Sequence(lambda n: f"community-{n}")
