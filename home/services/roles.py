@@ -43,8 +43,20 @@ def community_roles_ensure(community: CommunityPage) -> dict[str, Group]:
     return groups
 
 
+BUREAU_MODEL_PERMISSIONS = (
+    ("home", "add_district"),
+    ("home", "change_district"),
+    ("home", "add_subdistrict"),
+    ("home", "change_subdistrict"),
+)
+
+
 def bureau_group() -> Group:
+    """City-wide bureau staff: the admin, and the districts and sub-districts communities hang from."""
     group, _ = Group.objects.get_or_create(name=settings.PORTAL_BUREAU_GROUP)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for app_label, codename in BUREAU_MODEL_PERMISSIONS:
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return group
 
 

@@ -79,3 +79,14 @@ def test_creating_a_community_in_the_admin_creates_its_role_groups(client):
     assert set(community.roles.values_list("role", flat=True)) == set(Role.values)
     secretary = member(community, Role.OWNERS_COMMITTEE)
     assert community.permissions_for_user(secretary).can_publish()
+
+
+def test_bureau_staff_manage_districts_but_committee_members_do_not(client):
+    from home.services.roles import bureau_group
+
+    officer = UserFactory()
+    bureau_group().user_set.add(officer)
+    client.force_login(officer)
+    assert client.get(reverse("wagtailsnippets_home_district:list")).status_code == 200
+    client.force_login(member(CommunityPageFactory(), Role.OWNERS_COMMITTEE))
+    assert client.get(reverse("wagtailsnippets_home_district:list")).status_code in (302, 403)
