@@ -136,3 +136,17 @@ def member(community: CommunityPage, role: str, **user_kwargs):
     user = UserFactory(**user_kwargs)
     role_grant(user, community, role)
     return user
+
+
+def community_with_units(*, buildings=2, entrances=1, units=3, parking=0, **community_kwargs) -> CommunityPage:
+    """A live community with `buildings` × `entrances` × `units` homes of 75.50 m² and `parking` spaces."""
+    community = CommunityPageFactory(**community_kwargs)
+    for b in range(buildings):
+        building = BuildingFactory(community=community, name=f"{b + 1}号楼", sort_order=b)
+        for e in range(entrances):
+            entrance = EntranceFactory(building=building, name=f"{e + 1}单元", sort_order=e)
+            for u in range(units):
+                UnitFactory(entrance=entrance, room=f"{u + 1:02d}1")
+            for p in range(parking if b == 0 and e == 0 else 0):
+                UnitFactory(entrance=entrance, room=f"车位{p + 1}", kind=Unit.Kind.SPECIAL_SPACE)
+    return community
