@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: install messages migrate seed run serve test pytest lint check clean
+.PHONY: install messages migrate seed collectstatic run serve test pytest lint check clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,19 +27,29 @@ migrate: messages
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: seed
+collectstatic: install
 	$(PY) manage.py collectstatic --no-input -v0
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) portal.asgi:application
+
+# Pages and WebSocket through daphne on $(HOST):$(PORT), the background-task worker beside it.
+run: seed collectstatic
+	VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+
+serve: install
+	VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run -v1
 
+# pytest exits 5 when it collected no test: that is a failure here too, as any non-zero exit is.
 pytest: messages
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint pytest
 
+check: install
+	$(PY) manage.py check
+
 clean:
-	rm -rf $(VENV) db.sqlite3 media static_collected .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media static_collected .pytest_cache test-artifacts
