@@ -67,3 +67,10 @@ def can_manage_register(user, community) -> bool:
 
 def can_view_audit_log(user, community) -> bool:
     return has_role(user, community, Role.OWNERS_COMMITTEE) or is_bureau_staff(user)
+
+
+def can_manage_any_register(user) -> bool:
+    """Records that belong to no single community (a person) may be written by whoever manages a register."""
+    if user is None or not user.is_authenticated:
+        return False
+    return any(roles & {Role.OWNERS_COMMITTEE, Role.COMMUNITY_STAFF} for roles in _roles_cache(user).values())
