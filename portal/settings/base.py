@@ -192,15 +192,32 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
+# Failed logins: 5 per number (or email) per 5 minutes. The per-IP cap is higher because many residents
+# share one address (a community's Wi-Fi, carrier-grade NAT on mobile networks).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "30/5m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "20/h/ip",
     "reset_password": "5/h/ip,3/h/key",
     "change_phone": "3/h/user",
 }
-ACCOUNT_FORMS = {}
+ACCOUNT_FORMS = {"login": "portal.accounts.forms.LoginForm", "signup": "portal.accounts.forms.SignupForm"}
+ACCOUNT_USER_DISPLAY = "portal.accounts.adapter.user_display"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[社区共治平台] "
+# Elderly residents switch to their SMS app and back: give them a resend, a way to fix a mistyped number,
+# and ten minutes for a sign-in code. Signing in by SMS code also serves those who forget passwords.
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+# Six digits, as every Chinese SMS code is: easy to read out and type on a phone keypad.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.accounts.sms.ConsoleSMSBackend")
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【社区共治平台】")
+# Forgotten password by SMS code (portal/accounts/phone_reset.py): code lifetime and wrong tries allowed.
+SMS_PASSWORD_RESET_TIMEOUT = 15 * 60
+SMS_PASSWORD_RESET_MAX_ATTEMPTS = 3
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "社区共治平台 <noreply@example.invalid>")
 
