@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, Q, Sum
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -54,11 +54,19 @@ def _quantize_area(value) -> Decimal:
 
 
 def _households():
-    """Per-community annotation: residence units (户), special spaces such as parking excluded."""
-    return Count(
-        "buildings__entrances__units",
-        filter=Q(buildings__entrances__units__kind=Unit.Kind.RESIDENCE),
+    """Per-community annotation: residence units (户), special spaces such as parking excluded.
+
+    A correlated subquery rather than a join and GROUP BY: the database counts units only for the rows
+    it returns, and the paginator's COUNT(*) drops the annotation altogether.
+    """
+    units = (
+        Unit.objects.filter(entrance__building__community=OuterRef("pk"), kind=Unit.Kind.RESIDENCE)
+        .order_by()
+        .values("entrance__building__community")
+        .annotate(count=Count("id"))
+        .values("count")
     )
+    return Coalesce(Subquery(units, output_field=IntegerField()), 0)
 
 
 def _community_cards():
