@@ -721,8 +721,8 @@ def test_a_failed_import_lists_its_errors_by_row_in_a_table(client, community, s
     page = client.get(status_url(community, RegisterImport.objects.get())).content.decode()
     assert "未导入：没有写入任何数据" in page
     assert "表格中有 1 处问题" in page
-    assert '<td class="num">3</td>' in page
-    assert "E 列 · 不动产登记面积" in page
+    assert "第 3 行" in page
+    assert '<span class="muted">E 列 · 不动产登记面积</span>' in page
     assert "“abc”不是数字" in page
 
 

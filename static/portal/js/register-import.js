@@ -12,7 +12,7 @@
   var statusText = box.querySelector("[data-import-status]");
   var rowsText = box.querySelector("[data-import-rows]");
   var rowsTemplate = box.getAttribute("data-rows-template") || "{done} / {total}";
-  var delay = 1500;
+  var delay = 1000;
   var failures = 0;
 
   function show(data) {
