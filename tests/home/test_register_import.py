@@ -807,3 +807,9 @@ def test_the_import_page_lists_recent_imports_with_a_flat_query_count(
     with django_assert_max_num_queries(len(one.captured_queries)):
         html = client.get(import_url(community)).content.decode()
     assert "7.xlsx" in html
+
+
+def test_errors_are_worded_in_the_site_language_whatever_the_worker_runs_in(community, secretary):
+    with translation.override("en"):
+        result = run_import(community, secretary, [row(registered_area="abc")])
+    assert result.errors[0]["message"] == "“abc”不是数字。请填写以平方米为单位的面积，例如 75.36。"
