@@ -436,9 +436,14 @@ class _Writer:
         self.summary["ownerships_updated"] = len(changed)
 
 
+def _held_by_developer(owner: sheet.OwnerRecord) -> bool:
+    return owner.status == sheet.STATUS_DEVELOPER_RETAINED
+
+
 class _PeopleResolver:
     """Finds the person each owner row means (V-18): by ID number; else among the unit's current owners by
-    name (and phone, and the masked ID number of an exported sheet); else by name and phone; else a new person.
+    name (and phone, and the masked ID number of an exported sheet); else by name and phone; the holder of a
+    developer-retained unit is the developer, a legal person found by its name (V-21); else a new person.
     Blank phone or ID numbers of known people are filled in; nothing is overwritten."""
 
     def __init__(self, plans, current: dict[int, list[Ownership]]):
@@ -451,6 +456,11 @@ class _PeopleResolver:
         if phones:
             for person in Person.objects.filter(phone__in=phones, is_developer=False).order_by("-pk"):
                 self.by_name_phone[(person.full_name, person.phone)] = person
+        developer_names = {o.full_name for o in owners if _held_by_developer(o)}
+        self.developers: dict[str, Person] = {}
+        if developer_names:
+            for person in Person.objects.filter(is_developer=True, full_name__in=developer_names).order_by("-pk"):
+                self.developers[person.full_name] = person
         self.new: list[Person] = []
         self.filled: dict[int, Person] = {}
         self.created = self.updated = 0
@@ -464,9 +474,14 @@ class _PeopleResolver:
             candidate = self.by_name_phone.get((owner.full_name, owner.phone))
             if candidate is not None and not (id_hash and candidate.id_number_hash):
                 person = candidate
+        developer = _held_by_developer(owner)
+        if person is None and developer and not id_hash:
+            person = self.developers.get(owner.full_name)
         if person is None:
-            person = Person(full_name=owner.full_name, phone=owner.phone)
+            person = Person(full_name=owner.full_name, phone=owner.phone, is_developer=developer)
             self.new.append(person)
+            if developer:
+                self.developers.setdefault(owner.full_name, person)
         self._fill_blanks(person, owner, id_hash)
         if id_hash:
             self.by_hash[id_hash] = person

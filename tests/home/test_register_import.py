@@ -382,7 +382,9 @@ def test_a_good_sheet_creates_the_units_and_owners(community, secretary):
     assert Unit.objects.get(room="102").area_source == "surveyed"
     assert Unit.objects.get(room="103").delivered is False
     assert Unit.objects.get(room="A-01").kind == "special_space"
-    assert Ownership.objects.get(person__full_name="开发公司").owner_status == "developer_retained"
+    developer = Ownership.objects.get(person__full_name="开发公司")
+    assert developer.owner_status == "developer_retained"
+    assert developer.person.is_developer  # V-21: a developer-retained unit is held by the developer
     assert list(Building.objects.filter(community=community).values_list("name", flat=True)) == [
         "1号楼",
         "10号楼",
@@ -813,3 +815,13 @@ def test_errors_are_worded_in_the_site_language_whatever_the_worker_runs_in(comm
     with translation.override("en"):
         result = run_import(community, secretary, [row(registered_area="abc")])
     assert result.errors[0]["message"] == "“abc”不是数字。请填写以平方米为单位的面积，例如 75.36。"
+
+
+def test_the_developer_is_one_person_across_its_retained_units_and_imports(community, secretary):
+    developer = PersonFactory(full_name="某房地产开发有限公司", phone="", is_developer=True)
+    sheet_rows = [
+        row(room=str(room), owner_name="某房地产开发有限公司", owner_status="建设单位保留") for room in (101, 102, 103)
+    ]
+    result = run_import(community, secretary, sheet_rows)
+    assert result.summary["people_created"] == 0
+    assert set(Ownership.objects.values_list("person", flat=True)) == {developer.pk}
