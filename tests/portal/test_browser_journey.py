@@ -9,7 +9,6 @@ under CI=true. Labels are looked up in the Chinese catalog, so the test reads th
 """
 
 import io
-import os
 import re
 
 import pytest
@@ -20,9 +19,6 @@ from django.utils import translation
 from home.models import CommunityPage, Residency, Unit, UnitClaim
 from portal.accounts import sms
 from portal.management.demo_city import DEMO_PASSWORD
-
-# Playwright's sync API keeps an event loop open in this thread; Django's ORM calls here are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -37,6 +33,13 @@ def zh(message: str) -> str:
         text = translation.gettext(message)
     assert CJK.search(text), f"no Chinese for {message!r}"
     return text
+
+
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API keeps an event loop open in this thread; the ORM calls here are still synchronous.
+    Set for these tests only: the variable must not leak into other tests (check --deploy refuses it)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
