@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail.models import Page
 
@@ -38,14 +38,6 @@ class HeaderCommunity(NamedTuple):
 
 
 # --- small helpers ---------------------------------------------------------------------------
-
-
-def _url(name: str, *args) -> str | None:
-    """The URL of a named view, or None while the view it names does not exist (yet)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _quantize_area(value) -> Decimal:
@@ -279,23 +271,22 @@ def community_links(community, user) -> dict:
 
     Visitors get a login link that comes back to the claim form, the first step to 居民专区.
     """
-    claim_url = _url("home:claim_start", community.pk)
+    claim_url = reverse("home:claim_start", args=[community.pk])
     if user is None or not user.is_authenticated:
-        next_url = claim_url or community.url or "/"
-        return {"login": f"{reverse('account_login')}?{urlencode({'next': next_url})}"}
+        return {"login": f"{reverse('account_login')}?{urlencode({'next': claim_url})}"}
     links = {}
     if not permissions.roles_in(user, community):
         links["claim"] = claim_url
     if permissions.can_view_community_content(user, community):
-        links["residents"] = _url("home:community_residents", community.pk)
+        links["residents"] = reverse("home:community_residents", args=[community.pk])
     if permissions.can_verify_claims(user, community):
-        links["claim_queue"] = _url("home:claim_queue", community.pk)
+        links["claim_queue"] = reverse("home:claim_queue", args=[community.pk])
     if permissions.can_manage_register(user, community):
-        links["register_import"] = _url("home:register_import", community.pk)
-        links["register_export"] = _url("home:register_export", community.pk)
+        links["register_import"] = reverse("home:register_import", args=[community.pk])
+        links["register_export"] = reverse("home:register_export", args=[community.pk])
     if permissions.can_view_audit_log(user, community):
-        links["audit_log"] = _url("home:audit_log", community.pk)
-    return {key: url for key, url in links.items() if url}
+        links["audit_log"] = reverse("home:audit_log", args=[community.pk])
+    return links
 
 
 def community_page_context(page, user) -> dict:

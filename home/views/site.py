@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,13 +20,6 @@ def toggle_large_text(request):
     return response
 
 
-def _claim_url(community) -> str:
-    try:
-        return reverse("home:claim_start", args=[community.pk])
-    except NoReverseMatch:
-        return ""
-
-
 @require_GET
 @login_required
 def community_residents(request, community_id):
@@ -36,7 +29,7 @@ def community_residents(request, community_id):
     """
     community = get_object_or_404(CommunityPage.objects.live().select_related("sub_district"), pk=community_id)
     if not permissions.can_view_community_content(request.user, community):
-        context = {"community": community, "claim_url": _claim_url(community)}
+        context = {"community": community, "claim_url": reverse("home:claim_start", args=[community.pk])}
         return render(request, "home/residents/forbidden.html", context, status=403)
     context = {
         "community": community,

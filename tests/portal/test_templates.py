@@ -297,3 +297,10 @@ def test_breadcrumb_tag_without_a_page_links_home():
     html = Template("{% load portal_tags %}{% breadcrumb None '我的账户' %}").render(Context({}))
     assert '<a href="/">首页</a>' in html
     assert '<span aria-current="page">我的账户</span>' in html
+
+
+@pytest.mark.django_db
+def test_live_notifications_script_loads_for_logged_in_users_only(client):
+    assert "notifications.js" not in html_of(client.get("/"))
+    client.force_login(UserFactory())
+    assert html_of(client.get("/")).count("portal/js/notifications.js") == 1
