@@ -2,7 +2,7 @@
 flat however many units, claims, notifications or audit entries there are."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from home import permissions
 from home.domain.identity import normalise_mobile
@@ -40,10 +40,13 @@ def notifications_for(user):
 
 
 def claim_buildings(community: CommunityPage):
-    """The community's buildings with their unit counts, for step 1 of the claim form."""
+    """The community's buildings with their counts of homes and of parking spaces, for step 1 of the claim form."""
     return (
         Building.objects.filter(community=community)
-        .annotate(unit_count=Count("entrances__units"))
+        .annotate(
+            home_count=Count("entrances__units", filter=Q(entrances__units__kind=Unit.Kind.RESIDENCE)),
+            space_count=Count("entrances__units", filter=Q(entrances__units__kind=Unit.Kind.SPECIAL_SPACE)),
+        )
         .order_by("sort_order", "name")
     )
 

@@ -13,7 +13,7 @@ from home import permissions
 from home.models import CommunityPage, CommunityRole, Ownership, RegisterImport, Residency, Unit, UnitClaim
 from home.selectors_accounts import audit_actions, audit_entries
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 VALUE_MAX_LENGTH = 80
 
 # Whole actions whose wording is better than "verb + noun".
@@ -57,8 +57,6 @@ FIELD_LABELS = {
     "name": pgettext_lazy("audit field", "name"),
     "reason": pgettext_lazy("audit field", "reason"),
     "roles": pgettext_lazy("audit field", "roles"),
-    "person": pgettext_lazy("audit field", "person"),
-    "residency": pgettext_lazy("audit field", "residency record"),
     "room": pgettext_lazy("audit field", "room"),
     "title": pgettext_lazy("audit field", "title"),
     "owner_status": pgettext_lazy("audit field", "owner status"),
@@ -67,6 +65,8 @@ FIELD_LABELS = {
     "surveyed_area": pgettext_lazy("audit field", "surveyed area"),
     "contract_area": pgettext_lazy("audit field", "contract area"),
 }
+# Internal ids kept in the entry for tracing, not shown to people.
+HIDDEN_FIELDS = {"person", "residency"}
 # Stored choice values shown with their Chinese labels.
 VALUE_LABELS = {
     **dict(UnitClaim.Status.choices),
@@ -109,7 +109,7 @@ def field_label(key: str) -> str:
 def changes_of(entry) -> list[dict]:
     """[{field, before, after}] for every key in before or after, in the order they were written."""
     before, after = entry.before or {}, entry.after or {}
-    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    keys = [key for key in dict.fromkeys([*before.keys(), *after.keys()]) if key not in HIDDEN_FIELDS]
     return [
         {
             "field": field_label(key),

@@ -37,9 +37,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return user.phone, user.phone_verified
 
     def set_phone_verified(self, user, phone: str) -> None:
-        if user.phone and user.phone == normalise_mobile(phone):
-            user.phone_verified = True
-            user.save(update_fields=["phone_verified"])
+        """Called once a code sent to `phone` came back: at sign-up and code login that is the user's own
+        number; when changing numbers it is the new one, which only now replaces the old."""
+        self.set_phone(user, phone, True)
 
     def get_user_by_phone(self, phone: str):
         normalised = normalise_mobile(phone or "")

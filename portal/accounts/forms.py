@@ -1,6 +1,7 @@
 """Account forms: mainland mobile numbers typed as people type them, the person's name at sign-up, the
 profile form, and the reset of a forgotten password by SMS code (allauth 65 resets by email only)."""
 
+from allauth.account.forms import ChangePhoneForm as AllauthChangePhoneForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
@@ -84,6 +85,15 @@ class SignupForm(AllauthSignupForm):
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
+
+
+class ChangePhoneForm(AllauthChangePhoneForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].label = _("New mobile number")
+        self.fields["phone"].help_text = _(
+            "We will text a code to the new number; the old one stays until you confirm."
+        )
 
 
 class ProfileForm(forms.Form):

@@ -201,7 +201,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/h/ip,3/h/key",
     "change_phone": "3/h/user",
 }
-ACCOUNT_FORMS = {"login": "portal.accounts.forms.LoginForm", "signup": "portal.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "portal.accounts.forms.LoginForm",
+    "signup": "portal.accounts.forms.SignupForm",
+    "change_phone": "portal.accounts.forms.ChangePhoneForm",
+}
 ACCOUNT_USER_DISPLAY = "portal.accounts.adapter.user_display"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[社区共治平台] "
 # Elderly residents switch to their SMS app and back: give them a resend, a way to fix a mistyped number,

@@ -103,7 +103,7 @@ def test_log_query_count_does_not_grow_with_the_entries(client, community, secre
         audit_record(actor=actor, community=community, action="unit.update", target=unit, after={"room": f"{n}"})
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(audit_url(community)).content.decode()
-    assert html.count("<tr>") == 1 + 50  # header row and one page of entries
+    assert html.count('<li class="card">') == 25  # one page of entries
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,29 @@ def test_adapter_stores_numbers_in_e164_and_reports_verification():
     assert user.phone_verified is True
 
 
+def test_changing_the_number_takes_effect_only_once_the_new_number_is_confirmed(client):
+    user = UserFactory(phone="+8613800000001")
+    client.post(reverse("account_login"), {"login": "13800000001", "password": PASSWORD})
+    response = client.post(reverse("account_change_phone"), {"phone": "137 0000 0002"})
+    assert response["Location"] == reverse("account_verify_phone")
+    assert sms.outbox[-1].phone == "+8613700000002"
+    user.refresh_from_db()
+    assert user.phone == "+8613800000001"
+    client.post(reverse("account_verify_phone"), {"code": last_code()})
+    user.refresh_from_db()
+    assert (user.phone, user.phone_verified) == ("+8613700000002", True)
+
+
+def test_changing_to_a_number_of_another_account_is_refused(client):
+    user = UserFactory(phone="+8613800000001")
+    UserFactory(phone="+8613700000002")
+    client.post(reverse("account_login"), {"login": "13800000001", "password": PASSWORD})
+    client.post(reverse("account_change_phone"), {"phone": "13700000002"})
+    client.post(reverse("account_verify_phone"), {"code": "123456"})
+    user.refresh_from_db()
+    assert user.phone == "+8613800000001"
+
+
 def test_adapter_has_every_phone_method_allauth_requires():
     assert AccountAdapter()._has_phone_impl
 
@@ -324,7 +347,7 @@ def test_phone_verification_page_is_chinese(client):
     signup(client)
     html = client.get(reverse("account_verify_phone")).content.decode()
     assert "验证码" in html
-    assert "+8613912345678" in html
+    assert "139 1234 5678" in html
 
 
 def test_logout_is_a_post_and_the_page_is_chinese(client):
@@ -332,3 +355,28 @@ def test_logout_is_a_post_and_the_page_is_chinese(client):
     assert "退出" in client.get(reverse("account_logout")).content.decode()
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+# --- SMS backends -------------------------------------------------------------------------------------------
+
+
+def test_console_backend_prints_the_text():
+    import io
+
+    stream = io.StringIO()
+    sms.ConsoleSMSBackend(stream=stream).send("+8613800000001", "您的验证码是 123456")
+    assert "+8613800000001" in stream.getvalue()
+    assert "123456" in stream.getvalue()
+
+
+def test_backend_is_chosen_by_settings(settings):
+    settings.SMS_BACKEND = "portal.accounts.sms.ConsoleSMSBackend"
+    assert isinstance(sms.get_sms_backend(), sms.ConsoleSMSBackend)
+    settings.SMS_BACKEND = "portal.accounts.sms.LocmemSMSBackend"
+    sms.sms_send("+8613800000001", "测试")
+    assert sms.outbox[-1] == sms.SMSMessage(phone="+8613800000001", message="【社区共治平台】测试")
+
+
+def test_base_backend_must_be_implemented():
+    with pytest.raises(NotImplementedError):
+        sms.BaseSMSBackend().send("+8613800000001", "测试")

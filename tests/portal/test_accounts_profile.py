@@ -21,7 +21,7 @@ def test_profile_shows_my_own_phone_in_full_and_my_email(client):
     user = UserFactory(phone="+8613812345678", email="wang@example.com", full_name="王秀英")
     client.force_login(user)
     html = client.get(reverse("profile")).content.decode()
-    assert "+8613812345678" in html
+    assert "138 1234 5678" in html
     assert "wang@example.com" in html
     assert 'value="王秀英"' in html
     assert reverse("account_change_password") in html

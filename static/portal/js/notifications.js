@@ -7,9 +7,10 @@
   "use strict";
 
   var badges = document.querySelectorAll("[data-notifications-live]");
-  if (!badges.length || !("WebSocket" in window)) {
+  if (!badges.length || !("WebSocket" in window) || window.portalNotificationsLive) {
     return;
   }
+  window.portalNotificationsLive = true; // loaded twice (base.html and a page) still opens one socket
 
   var REFUSED = 4401; // the server closes with this code for visitors who are not signed in
   var TOAST_SECONDS = 8;
