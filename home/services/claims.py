@@ -7,7 +7,7 @@ roles that open community-only content (resident; owner too when the relation is
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ Status = UnitClaim.Status
 Relation = Residency.Relation
 
 OPEN_STATUSES = (Status.PENDING, Status.VERIFIED)
+MAX_PENDING_PER_USER = 5
 NAME_MAX_LENGTH = UnitClaim._meta.get_field("claimant_name").max_length
 EVIDENCE_MAX_LENGTH = UnitClaim._meta.get_field("evidence_note").max_length
 REASON_MAX_LENGTH = UnitClaim._meta.get_field("decision_reason").max_length
@@ -41,6 +42,7 @@ def unit_claim_submit(*, user, unit, relation, claimant_name, evidence_note="") 
 
     with transaction.atomic():
         _refuse_second_open_claim(user, unit)
+        _refuse_too_many_pending(user)
         try:
             with transaction.atomic():
                 claim = UnitClaim.objects.create(
@@ -205,6 +207,16 @@ def _refuse_second_open_claim(user, unit: Unit) -> None:
         raise ValidationError(_("You are already a verified resident of this unit."), code="already_resident")
 
 
+def _refuse_too_many_pending(user) -> None:
+    """Each claim notifies the committee; a cap keeps one account from flooding them."""
+    if UnitClaim.objects.filter(user=user, status=Status.PENDING).count() >= MAX_PENDING_PER_USER:
+        raise ValidationError(
+            _("You already have %(count)d claims waiting. Please wait until the committee has decided them.")
+            % {"count": MAX_PENDING_PER_USER},
+            code="too_many",
+        )
+
+
 def _community_of(claim: UnitClaim):
     return (
         Unit.objects.select_related("entrance__building__community").get(pk=claim.unit_id).entrance.building.community
@@ -259,21 +271,23 @@ def _residency_record(claim: UnitClaim, person: Person, actor) -> Residency:
     return residency
 
 
-def committee_members(community):
+def members_of(community, role):
     return (
         get_user_model()
-        .objects.filter(
-            groups__community_role__community=community,
-            groups__community_role__role=Role.OWNERS_COMMITTEE,
-            is_active=True,
-        )
+        .objects.filter(groups__community_role__community=community, groups__community_role__role=role, is_active=True)
         .distinct()
     )
 
 
+def claim_verifiers_to_tell(community):
+    """The owners' committee; where there is none yet (C-15), the community staff who verify instead."""
+    committee = list(members_of(community, Role.OWNERS_COMMITTEE))
+    return committee or list(members_of(community, Role.COMMUNITY_STAFF))
+
+
 def _tell_committee(community, claim: UnitClaim) -> None:
     url = reverse("home:claim_queue", kwargs={"community_id": community.pk})
-    for member in committee_members(community):
+    for member in claim_verifiers_to_tell(community):
         notify(
             recipient=member,
             title=_("A unit claim is waiting for verification"),
@@ -284,7 +298,4 @@ def _tell_committee(community, claim: UnitClaim) -> None:
 
 
 def _residents_url(community) -> str:
-    try:
-        return reverse("home:community_residents", kwargs={"community_id": community.pk})
-    except NoReverseMatch:  # the residents' area is another part's view; fall back to the community page
-        return community.url or ""
+    return reverse("home:community_residents", kwargs={"community_id": community.pk})

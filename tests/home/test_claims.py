@@ -102,6 +102,29 @@ def test_two_people_may_claim_the_same_unit(unit):
     assert UnitClaim.objects.filter(unit=unit, status=Status.PENDING).count() == 2
 
 
+def test_without_a_committee_the_community_staff_are_told(community, unit):
+    staff = member(community, Role.COMMUNITY_STAFF)
+    submit(UserFactory(), unit)
+    assert Notification.objects.get(recipient=staff).url == f"/community/{community.pk}/claims/"
+
+
+def test_staff_are_not_told_when_there_is_a_committee(community, unit, secretary):
+    staff = member(community, Role.COMMUNITY_STAFF)
+    submit(UserFactory(), unit)
+    assert not Notification.objects.filter(recipient=staff).exists()
+
+
+def test_more_than_five_pending_claims_by_one_user_are_refused(community):
+    claimant = UserFactory()
+    units = list(Unit.objects.filter(entrance__building__community=community)[:6])
+    for unit in units[:5]:
+        submit(claimant, unit)
+    with pytest.raises(ValidationError) as refused:
+        submit(claimant, units[5])
+    assert "5 份申请正在等待审核" in messages_of(refused.value)
+    assert UnitClaim.objects.filter(user=claimant).count() == 5
+
+
 @pytest.mark.parametrize("name", ["", "   ", None])
 def test_claim_without_a_name_is_refused(unit, name):
     with pytest.raises(ValidationError) as refused:
