@@ -49,6 +49,12 @@ def browser(chromium_executable):
         browser = playwright.chromium.launch(executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright's loop runs, Django keeps database connections per context, not per thread: the ORM
+        # calls of the test body opened their own. Close them here, in that context, or they outlive the test
+        # database (PostgreSQL then refuses to drop it).
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
