@@ -15,6 +15,7 @@ SEED = 20261127
 DEMO_PASSWORD = "gongzhi-demo-2026"
 CENT = Decimal("0.01")
 
+
 @dataclass(frozen=True)
 class PersonSpec:
     full_name: str
