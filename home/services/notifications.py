@@ -1,7 +1,8 @@
 """In-app notifications: stored, pushed live over /ws/notifications/, and emailed when there is an address.
 
 The row is written inside the caller's transaction; the push and the email wait for the commit, so nobody
-is told about a change that was rolled back.
+is told about a change that was rolled back. Emails go through the background queue (django-tasks,
+`manage.py db_worker --backend background`), so a slow mail server never holds up a page.
 """
 
 import logging
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from home.consumers import user_group_name
 from home.models import Notification
@@ -26,7 +28,7 @@ def notify(*, recipient, title: str, body: str = "", url: str = "") -> Notificat
     )
     transaction.on_commit(lambda: _push(notification))
     if recipient.email:
-        transaction.on_commit(lambda: _email(notification))
+        transaction.on_commit(lambda: _enqueue_email(notification.pk))
     return notification
 
 
@@ -76,16 +78,24 @@ def absolute_url(url: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
 
 
-def _email(notification: Notification) -> None:
+def _enqueue_email(notification_id: int) -> None:
+    try:
+        notification_email_send.enqueue(notification_id)
+    except Exception:
+        logger.exception("Could not queue the email for notification %s", notification_id)
+
+
+@task(backend="background")
+def notification_email_send(notification_id: int) -> None:
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None or not notification.recipient.email:
+        return
     lines = [notification.body] if notification.body else []
     if notification.url:
         lines.append(absolute_url(notification.url))
-    try:
-        send_mail(
-            subject=f"[{settings.WAGTAIL_SITE_NAME}] {notification.title}",
-            message="\n\n".join(lines) or notification.title,
-            from_email=None,
-            recipient_list=[notification.recipient.email],
-        )
-    except Exception:
-        logger.exception("Email for notification %s failed", notification.pk)
+    send_mail(
+        subject=f"[{settings.WAGTAIL_SITE_NAME}] {notification.title}",
+        message="\n\n".join(lines) or notification.title,
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )

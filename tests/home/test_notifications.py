@@ -36,6 +36,12 @@ def test_notify_stores_the_notification_and_emails_after_commit(django_capture_o
     assert settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/me/" in message.body
 
 
+def test_emails_go_through_the_background_queue():
+    from home.services.notifications import notification_email_send
+
+    assert notification_email_send.backend == "background"
+
+
 def test_notify_sends_no_email_without_an_address(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipient=UserFactory(email=""), title="通知")
