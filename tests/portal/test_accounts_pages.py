@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from home.models import CommunityRole, Unit
 from home.services.claims import unit_claim_submit
@@ -42,6 +42,7 @@ def page_urls(community):
         reverse("account_change_password"),
         reverse("account_email"),
         reverse("account_logout"),
+        reverse("account_reauthenticate"),
     ]
 
 
@@ -74,3 +75,17 @@ def test_code_entry_pages_are_chinese_accessible_and_csp_clean(client):
     html = client.get(reverse("account_reset_password_by_phone_confirm")).content.decode()
     assert_accessible_chinese_page(html, "reset_by_phone_confirm")
     assert "138****0001" in html  # the number typed is shown masked on a possibly shared screen
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse_lazy("account_reset_password_done"),
+        reverse_lazy("account_email_verification_sent"),
+        reverse_lazy("account_reset_password_from_key", kwargs={"uidb36": "1", "key": "bad-key"}),
+    ],
+)
+def test_other_allauth_pages_render_in_the_site_layout(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert_accessible_chinese_page(response.content.decode(), str(url))
