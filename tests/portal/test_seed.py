@@ -13,7 +13,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q
 from wagtail.models import GroupPagePermission, Page, Revision
@@ -310,6 +310,14 @@ def test_seed_writes_through_the_services_with_audit_entries():
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"community.create", "unit.create", "ownership.create", "unit_claim.verify"} <= actions
     assert AuditEntry.objects.filter(action="unit.create").count() == Unit.objects.count()
+
+
+def test_seed_refuses_production_settings_because_the_demo_passwords_are_public(settings):
+    settings.SETTINGS_MODULE = "portal.settings.production"
+    before = _counts()
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert _counts() == before
 
 
 def test_summary_prints_the_city_and_the_demo_accounts(seeded, city):

@@ -10,8 +10,9 @@ import time
 from contextlib import contextmanager
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -35,12 +36,25 @@ from home.services.roles import bureau_group, role_grant
 from portal.management.demo_city import DEMO_PASSWORD, AccountSpec, City, CommunitySpec, PersonSpec, build_city
 
 User = get_user_model()
+PRODUCTION_SETTINGS = "portal.settings.production"
 
 
 class Command(BaseCommand):
     help = "Build the demo city (新乡市): districts, communities, registry, demo accounts. Safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with portal.settings.production (a public demo site only: the passwords are public).",
+        )
+
     def handle(self, *args, **options):
+        if settings.SETTINGS_MODULE == PRODUCTION_SETTINGS and not options["allow_production"]:
+            raise CommandError(
+                "拒绝在生产环境写入演示数据：演示账户（含超级管理员 admin）的密码是公开的。"
+                "仅用于公开演示站点时，请加 --allow-production。"
+            )
         started = time.monotonic()
         city = build_city()
         before = _counts()
