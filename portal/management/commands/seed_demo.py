@@ -58,7 +58,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         city = build_city()
         before = _counts()
-        # The demo accounts' addresses are fictitious: their notifications are stored, not emailed.
+        # The demo addresses are fictitious: nothing is mailed while seeding. (Mail the services hand to the
+        # background queue is sent later by the worker with the site's backend: the console in development.)
         with _quiet(), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             with transaction.atomic():
                 index = self._site_pages(city)
