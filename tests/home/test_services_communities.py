@@ -66,10 +66,10 @@ def test_sgyy_compound_keeps_its_former_work_unit():
     community = community_create(
         actor=None,
         index_page=community_index_page(),
-        **_fields(is_sgyy_compound=True, former_property_unit="原新乡铁路分局"),
+        **_fields(is_sgyy_compound=True, former_property_unit="新乡铁路分局"),
     )
     assert community.is_sgyy_compound
-    assert community.former_property_unit == "原新乡铁路分局"
+    assert community.former_property_unit == "新乡铁路分局"
 
 
 def test_sgyy_compound_without_former_work_unit_is_refused_and_nothing_is_written():

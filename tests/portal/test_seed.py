@@ -162,7 +162,7 @@ def test_one_community_has_about_six_hundred_homes(city):
 def test_railway_compound_is_a_sgyy_handover_with_its_former_work_unit():
     railway = CommunityPage.objects.get(is_sgyy_compound=True)
     assert railway.title == "铁路新村"
-    assert railway.former_property_unit == "原新乡铁路分局"
+    assert railway.former_property_unit == "新乡铁路分局"
     assert railway.sub_district.name == "铁西街道"
 
 
