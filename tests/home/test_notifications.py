@@ -1,8 +1,7 @@
 """Notifications: stored, pushed live to the recipient only (after commit), emailed, listed and marked read."""
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -116,7 +115,7 @@ def test_signed_in_user_receives_their_notification_live(django_capture_on_commi
         communicator = communicator_for(user)
         connected, _ = await communicator.connect()
         assert connected
-        notification = await database_sync_to_async(create)()
+        notification = await sync_to_async(create)()
         message = await communicator.receive_json_from(timeout=2)
         await communicator.disconnect()
         return notification, message
@@ -149,7 +148,7 @@ def test_user_a_never_receives_user_bs_notifications(django_capture_on_commit_ca
         listener_a, listener_b = communicator_for(a), communicator_for(b)
         await listener_a.connect()
         await listener_b.connect()
-        await database_sync_to_async(notify_b)()
+        await sync_to_async(notify_b)()
         received_b = await listener_b.receive_json_from(timeout=2)
         nothing_for_a = await listener_a.receive_nothing(timeout=0.3)
         await listener_a.disconnect()
@@ -179,7 +178,7 @@ def test_the_site_routes_websockets_with_the_session_login(client, django_captur
         )
         connected, _ = await communicator.connect()
         assert connected
-        await database_sync_to_async(create)()
+        await sync_to_async(create)()
         message = await communicator.receive_json_from(timeout=2)
         await communicator.disconnect()
         return message
