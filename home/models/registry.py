@@ -270,4 +270,4 @@ class UnitClaim(models.Model):
         verbose_name_plural = _("unit claims")
 
     def __str__(self):
-        return f"{self.claimant_name} → {self.unit_id} ({self.get_status_display()})"
+        return f"{self.claimant_name} → {self.unit.label}（{self.get_status_display()}）"
