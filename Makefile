@@ -17,9 +17,8 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 messages: install
-	mkdir -p locale/zh_Hans/LC_MESSAGES
-	msgcat --use-first i18n/zh_Hans/*.po -o locale/zh_Hans/LC_MESSAGES/django.po
-	$(PY) manage.py compilemessages --locale=zh_Hans --ignore=.venv -v0
+	$(PY) scripts/build_catalog.py
+	if command -v msgfmt >/dev/null; then msgfmt --check-format -o /dev/null locale/zh_Hans/LC_MESSAGES/django.po; fi
 
 migrate: messages
 	$(PY) manage.py migrate --no-input -v0
