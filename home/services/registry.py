@@ -89,6 +89,22 @@ def _jsonable(values: dict) -> dict:
     return {key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()}
 
 
+def _update_audited(instance, values: dict, *, actor, community: CommunityPage, action: str):
+    """Save the fields of `values` that differ and record them; an unchanged instance is not touched."""
+    before, after = _changes(instance, values)
+    if after:
+        instance.save(update_fields=list(after))
+        audit_record(
+            actor=actor,
+            community=community,
+            action=action,
+            target=instance,
+            before=_jsonable(before),
+            after=_jsonable(after),
+        )
+    return instance
+
+
 def building_ensure(*, actor, community: CommunityPage, name: str, floors=None, sort_order=0) -> Building:
     """The building `name` of `community`, created if missing; `floors` and `sort_order` updated if they differ."""
     ensure_may_manage(actor, community)
@@ -106,13 +122,7 @@ def building_ensure(*, actor, community: CommunityPage, name: str, floors=None, 
             )
             return building
         values = {"sort_order": sort_order} | ({"floors": floors} if floors is not None else {})
-        before, after = _changes(building, values)
-        if after:
-            building.save(update_fields=list(after))
-            audit_record(
-                actor=actor, community=community, action="building.update", target=building, before=before, after=after
-            )
-        return building
+        return _update_audited(building, values, actor=actor, community=community, action="building.update")
 
 
 def entrance_ensure(*, actor, building: Building, name: str, sort_order=0) -> Entrance:
@@ -132,13 +142,9 @@ def entrance_ensure(*, actor, building: Building, name: str, sort_order=0) -> En
                 after={"name": name, "sort_order": sort_order},
             )
             return entrance
-        before, after = _changes(entrance, {"sort_order": sort_order})
-        if after:
-            entrance.save(update_fields=list(after))
-            audit_record(
-                actor=actor, community=community, action="entrance.update", target=entrance, before=before, after=after
-            )
-        return entrance
+        return _update_audited(
+            entrance, {"sort_order": sort_order}, actor=actor, community=community, action="entrance.update"
+        )
 
 
 def unit_ensure(
@@ -176,18 +182,7 @@ def unit_ensure(
             unit = Unit.objects.create(entrance=entrance, room=room, **values)
             audit_record(actor=actor, community=community, action="unit.create", target=unit, after=_jsonable(values))
             return unit
-        before, after = _changes(unit, values)
-        if after:
-            unit.save(update_fields=list(after))
-            audit_record(
-                actor=actor,
-                community=community,
-                action="unit.update",
-                target=unit,
-                before=_jsonable(before),
-                after=_jsonable(after),
-            )
-        return unit
+        return _update_audited(unit, values, actor=actor, community=community, action="unit.update")
 
 
 def clean_phone(phone: str) -> str:
@@ -335,15 +330,4 @@ def ownership_add(
                 after={"unit": unit.label, "person": person.masked_name, **values},
             )
             return ownership
-        before, after = _changes(ownership, values)
-        if after:
-            ownership.save(update_fields=list(after))
-            audit_record(
-                actor=actor,
-                community=community,
-                action="ownership.update",
-                target=ownership,
-                before=before,
-                after=after,
-            )
-        return ownership
+        return _update_audited(ownership, values, actor=actor, community=community, action="ownership.update")
