@@ -1,3 +1,22 @@
+from .bodies import BodyPage, Membership
+from .meetings import AgendaItem, Attendance, MeetingPage, Minutes, MinutesRevision, MinutesSignature, Resolution
+from .notices import NoticeAttachment, NoticePage, NoticeRead
 from .policy import PolicyIndexPage
+from .workflow import CommitteePeerApprovalTask
 
-__all__ = ["PolicyIndexPage"]
+__all__ = [
+    "AgendaItem",
+    "Attendance",
+    "BodyPage",
+    "CommitteePeerApprovalTask",
+    "MeetingPage",
+    "Membership",
+    "Minutes",
+    "MinutesRevision",
+    "MinutesSignature",
+    "NoticeAttachment",
+    "NoticePage",
+    "NoticeRead",
+    "PolicyIndexPage",
+    "Resolution",
+]

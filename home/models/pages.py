@@ -106,7 +106,7 @@ class CommunityPage(Page):
         FieldPanel("intro"),
     ]
     parent_page_types = ["home.CommunityIndexPage"]
-    subpage_types: list[str] = []
+    subpage_types = ["governance.BodyPage", "governance.NoticePage"]
 
     class Meta:
         verbose_name = _("community page")

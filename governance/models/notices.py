@@ -1,0 +1,103 @@
+"""Notices (通知公告) of a community, including the disclosures of C-09, and who read them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class NoticePage(Page):
+    """Publish and expiry times are Wagtail's own `go_live_at` and `expire_at` (the page's 设置 tab)."""
+
+    class Type(models.TextChoices):
+        GENERAL = "general", _("general notice")
+        EMERGENCY = "emergency", _("emergency notice (water, power, gas cut…)")
+        DISCLOSURE = "disclosure", _("disclosure")
+        MEETING = "meeting", _("meeting notice")
+
+    class DisclosureCategory(models.TextChoices):
+        """What C-09 obliges the committee to publish."""
+
+        COVENANT_RULES = "covenant_rules", _("covenant and rules of procedure")
+        DECISIONS = "decisions", _("decisions of the assembly and the committee")
+        SERVICE_CONTRACT = "service_contract", _("property service contract")
+        MAINTENANCE_FUND = "maintenance_fund", _("raising and use of the maintenance fund")
+        COMMON_INCOME = "common_income", _("use of and income from common parts")
+        PARKING = "parking", _("disposal of parking spaces on common land")
+        WORKING_FUNDS = "working_funds", _("income and spending of working funds")
+        OTHER = "other", _("other matters to disclose")
+
+    class Audience(models.TextChoices):
+        COMMUNITY = "community", _("the whole community")
+        BUILDINGS = "buildings", _("chosen buildings")
+
+    notice_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.GENERAL)
+    disclosure_category = models.CharField(
+        _("disclosure category"), max_length=30, choices=DisclosureCategory.choices, blank=True
+    )
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.COMMUNITY)
+    buildings = ParentalManyToManyField(
+        "home.Building", blank=True, related_name="notices", verbose_name=_("buildings")
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Public notices can be read by anyone; others only by the community's verified residents."),
+    )
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True, help_text=_("e.g. 向阳新村业主委员会"))
+    body = RichTextField(_("text"))
+
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("notice_type"),
+                FieldPanel("disclosure_category"),
+                FieldPanel("issuer"),
+                FieldPanel("is_public"),
+                FieldPanel("audience"),
+                FieldPanel("buildings"),
+            ],
+            heading=_("type and audience"),
+        ),
+        FieldPanel("body"),
+        InlinePanel("attachments", heading=_("attachments"), label=_("attachment")),
+    ]
+    parent_page_types = ["home.CommunityPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("notice page")
+
+
+class NoticeAttachment(Orderable):
+    notice = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+
+
+class NoticeRead(models.Model):
+    """The first time a user opened a notice, with the building they live in then (read counts per building)."""
+
+    notice = models.ForeignKey(NoticePage, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("home.Building", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="one_read_per_user_and_notice")]
+        indexes = [models.Index(fields=["notice", "building"], name="notice_reads_by_building")]
+        verbose_name = _("notice read")
+        verbose_name_plural = _("notice reads")
+
+    def __str__(self):
+        return f"{self.notice_id} · {self.user_id}"
