@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("portal.accounts.urls")),
     path("", include("home.urls")),
+    path("", include("governance.urls")),
 ]
 
 if settings.DEBUG:
