@@ -262,3 +262,17 @@ def test_c11_term_reminder_goes_once_three_months_ahead(community):
     assert services.term_reminders_send(date(2030, 12, 2)) == []
     assert Notification.objects.filter(recipient=person.user).count() == 1
     assert Notification.objects.filter(recipient=staff).count() == 1
+
+
+def test_governance_terms_command_ends_seats_and_reminds(community):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    body = committee_of(community)
+    services.membership_add(actor=None, body=body, person=owner_in(community, user=UserFactory()))
+    out = StringIO()
+    call_command("governance_terms", "--date", "2031-03-02", stdout=out)
+    assert "1 seat(s) ended" in out.getvalue()
+    call_command("governance_terms", "--date", "2030-12-01", stdout=out)
+    assert "1 term reminder(s) sent" in out.getvalue()
