@@ -36,3 +36,35 @@ def can_see_party_members(user, community) -> bool:
         user, community, Role.PARTY_BRANCH, Role.COMMUNITY_STAFF
     ) or home_permissions.is_bureau_staff(user)
 
+
+def can_manage_meeting(user, meeting) -> bool:
+    """Scheduling, notice, attendance, minutes and resolutions of a meeting (G2): the body's own current members
+    and the meeting's recorder, the community staff of that community, bureau staff."""
+    if user is None or not user.is_authenticated:
+        return False
+    community = community_of(meeting)
+    if community is None:
+        return False
+    if home_permissions.has_role(user, community, Role.COMMUNITY_STAFF) or home_permissions.is_bureau_staff(user):
+        return True
+    if meeting.recorder_id == user.pk:
+        return True
+    from governance.models import BodyPage, Membership
+
+    return Membership.objects.filter(
+        body__in=BodyPage.objects.parent_of(meeting), person__user=user, ended_on__isnull=True
+    ).exists()
+
+
+def can_read_meeting_records(user, meeting) -> bool:
+    """Published minutes and resolutions of a meeting: the community's verified residents (V-15); a party
+    branch's records name its members, so they follow G-03."""
+    community = community_of(meeting)
+    if community is None:
+        return False
+    from governance.models import BodyPage
+
+    body = BodyPage.objects.parent_of(meeting).first()
+    if body is not None and body.kind == BodyPage.Kind.PARTY_BRANCH:
+        return can_see_party_members(user, community) or can_manage_meeting(user, meeting)
+    return can_read_community_records(user, community) or can_manage_meeting(user, meeting)
