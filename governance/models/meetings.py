@@ -8,6 +8,8 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
+from governance.forms import MeetingPageForm
+
 
 class MeetingPage(Page):
     """A meeting of one body. Once its notice is published (`notice_published_at`) the agenda is locked (A-09)."""
@@ -52,6 +54,8 @@ class MeetingPage(Page):
     ]
     parent_page_types = ["governance.BodyPage"]
     subpage_types: list[str] = []
+    base_form_class = MeetingPageForm
+    template = "governance/meeting_page.html"
 
     class Meta:
         verbose_name = _("meeting page")
