@@ -107,3 +107,68 @@ def resolution_prefix(body_kind: str) -> str:
 def resolution_number(*, body_kind: str, year: int, sequence: int) -> str:
     """Numbered per body per year, e.g. 业委会〔2026〕3号."""
     return f"{resolution_prefix(body_kind)}〔{year}〕{sequence}号"
+
+
+# ---------------------------------------------------------------- iCalendar (RFC 5545), written by hand
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    starts_at: datetime
+    summary: str
+    location: str = ""
+    description: str = ""
+    url: str = ""
+
+
+def ics_escape(text: str) -> str:
+    """RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma and newline are escaped."""
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
+
+
+def ics_utc(moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics_fold(line: str) -> str:
+    """Lines longer than 75 octets are folded (§3.1), never inside a UTF-8 character."""
+    out, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not out else 74):
+            out.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    out.append(current.decode("utf-8"))
+    return "\r\n ".join(out)
+
+
+def ics_calendar(*, name: str, events: list[CalendarEvent], now: datetime) -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//shequ-gongzhi//meetings//ZH",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{ics_escape(name)}",
+    ]
+    for event in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{ics_utc(now)}",
+            f"DTSTART:{ics_utc(event.starts_at)}",
+            f"SUMMARY:{ics_escape(event.summary)}",
+        ]
+        if event.location:
+            lines.append(f"LOCATION:{ics_escape(event.location)}")
+        if event.description:
+            lines.append(f"DESCRIPTION:{ics_escape(event.description)}")
+        if event.url:
+            lines.append(f"URL:{event.url}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(ics_fold(line) + "\r\n" for line in lines)

@@ -64,6 +64,14 @@ class MeetingPage(Page):
     def agenda_locked(self) -> bool:
         return self.notice_published_at is not None
 
+    def get_context(self, request, *args, **kwargs):
+        from governance.services.meetings import meeting_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(meeting_detail(self, request.user))
+        context["agenda"] = list(self.agenda_items.select_related("document").order_by("sort_order"))
+        return context
+
 
 class AgendaItem(Orderable):
     meeting = ParentalKey(MeetingPage, on_delete=models.CASCADE, related_name="agenda_items")

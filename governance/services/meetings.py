@@ -468,3 +468,91 @@ def minutes_overdue_notify(*, today: date | None = None) -> list[MeetingPage]:
                 notify(recipient=user, title=title, body=body, url=_url(meeting))
         done.append(meeting)
     return done
+
+
+# ---------------------------------------------------------------- reads for the meeting page, print view and feed
+
+
+def meeting_detail(meeting: MeetingPage, user, today: date | None = None) -> dict:
+    """Everything the meeting page and the print view show, in a fixed number of queries."""
+    body = body_of(meeting)
+    on = meeting_date(meeting)
+    can_manage = permissions.can_manage_meeting(user, meeting)
+    can_read = permissions.can_read_meeting_records(user, meeting)
+    memberships = list(current_memberships(body, on))
+    attendance = {a.membership_id: a for a in meeting.attendances.all()}
+    rows = [{"membership": m, "attendance": attendance.get(m.pk)} for m in memberships]
+    present = sum(1 for a in attendance.values() if a.status == Attendance.Status.PRESENT)
+    seats = body.seat_count or len(memberships)
+    minutes = minutes_of(meeting)
+    revisions = list(minutes.revisions.order_by("number")) if minutes else []
+    latest = revisions[-1] if revisions else None
+    signatures = list(latest.signatures.select_related("membership__person").order_by("signed_at")) if latest else []
+    signed_ids = {s.membership_id for s in signatures}
+    attending = [
+        r["membership"] for r in rows if r["attendance"] and r["attendance"].status == Attendance.Status.PRESENT
+    ]
+    published = minutes is not None and minutes.status == Minutes.Status.PUBLISHED
+    my_membership = next(
+        (m for m in attending if user is not None and user.is_authenticated and m.person.user_id == user.pk), None
+    )
+    today = today or timezone.localdate()
+    return {
+        "body": body,
+        "can_manage": can_manage,
+        "can_read": can_read,
+        "attendance_rows": rows,
+        "present_count": present,
+        "seat_count": seats,
+        "quorum": rules.quorum_reached(seat_count=seats, present=present),
+        "attendance_recorded": bool(attendance),
+        "resolutions": list(meeting.resolutions.select_related("agenda_item").order_by("id")),
+        "minutes": minutes,
+        "minutes_published": published,
+        "revisions": revisions,
+        "latest_revision": latest,
+        "corrections": [r for r in revisions if r.correction_reason],
+        "signatures": signatures,
+        "missing_signers": [m for m in attending if m.pk not in signed_ids],
+        "can_sign": bool(
+            my_membership
+            and minutes
+            and minutes.status == Minutes.Status.CONFIRMING
+            and my_membership.pk not in signed_ids
+        ),
+        "minutes_due": rules.minutes_due_date(meeting.starts_at),
+        "minutes_overdue": rules.minutes_overdue(starts_at=meeting.starts_at, today=today, published=published),
+        "is_past": meeting.starts_at <= timezone.now(),
+        "notice_rule": notice_rule_message(body.kind),
+        "earliest_meeting_date": rules.earliest_meeting_date(body_kind=body.kind, notice_at=timezone.now()),
+        "notice_period_met_now": rules.notice_period_met(
+            body_kind=body.kind, notice_at=timezone.now(), starts_at=meeting.starts_at
+        ),
+    }
+
+
+def calendar_of(body: BodyPage, meetings, *, host: str, now: datetime) -> str:
+    events = [
+        rules.CalendarEvent(
+            uid=f"meeting-{m.pk}@{host.split(':')[0]}",
+            starts_at=m.starts_at,
+            summary=f"{body.title}：{m.title}",
+            location=m.place or m.online_link,
+            url=m.full_url or "",
+        )
+        for m in meetings
+    ]
+    return rules.ics_calendar(name=body.title, events=events, now=now)
+
+
+def overdue_meeting_ids(meetings, today: date | None = None) -> set[int]:
+    """For the body page: which of these (past) meetings have late minutes (A-12). One query."""
+    today = today or timezone.localdate()
+    published = set(
+        Minutes.objects.filter(meeting__in=[m.pk for m in meetings], status=Minutes.Status.PUBLISHED).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    return {
+        m.pk for m in meetings if rules.minutes_overdue(starts_at=m.starts_at, today=today, published=m.pk in published)
+    }

@@ -118,3 +118,25 @@ def test_minutes_are_due_within_three_days_A12_C07(starts_at, today, published, 
 )
 def test_resolution_number_per_body_and_year(body_kind, expected):
     assert rules.resolution_number(body_kind=body_kind, year=2026, sequence=3) == expected
+
+
+def test_ics_escapes_commas_semicolons_and_newlines_with_crlf_lines():
+    event = rules.CalendarEvent(
+        uid="meeting-7@example.org",
+        starts_at=at(2026, 3, 16, 19, 30),
+        summary="业主大会;第一次会议,选举",
+        location="社区活动室\n二楼",
+    )
+    text = rules.ics_calendar(name="业委会", events=[event], now=at(2026, 3, 1, 8, tz=UTC))
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in text.replace("\r\n", "")
+    assert "DTSTART:20260316T113000Z\r\n" in text
+    assert "DTSTAMP:20260301T080000Z\r\n" in text
+    assert "SUMMARY:业主大会\\;第一次会议\\,选举\r\n" in text
+    assert "LOCATION:社区活动室\\n二楼\r\n" in text
+
+
+def test_ics_folds_long_lines_at_75_octets_without_splitting_characters():
+    folded = rules.ics_fold("SUMMARY:" + "会" * 60)
+    assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "SUMMARY:" + "会" * 60
