@@ -1,7 +1,10 @@
 """Notices (通知公告) of a community, including the disclosures of C-09, and who read them."""
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -71,8 +74,43 @@ class NoticePage(Page):
     parent_page_types = ["home.CommunityPage"]
     subpage_types: list[str] = []
 
+    template = "governance/notice_page.html"
+
     class Meta:
         verbose_name = _("notice page")
+
+    def serve(self, request, *args, **kwargs):
+        """Only readers the notice is meant for; the first opening by each user is recorded."""
+        from governance.permissions import community_of
+        from governance.services import notices as notice_services
+
+        community = community_of(self)
+        if not getattr(request, "is_preview", False):
+            if not notice_services.notice_is_current(self):
+                raise Http404
+            if not notice_services.notice_readable_by(request.user, self, community):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                context = {"page": self, "community": community}
+                return TemplateResponse(request, "governance/notices/forbidden.html", context, status=403)
+            notice_services.notice_read_record(user=request.user, notice=self, community=community)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from django.urls import reverse
+
+        from governance.permissions import community_of
+        from governance.services import notices as notice_services
+
+        context = super().get_context(request, *args, **kwargs)
+        community = community_of(self)
+        context["community"] = community
+        context["buildings"] = list(self.buildings.all()) if self.audience == self.Audience.BUILDINGS else []
+        context["attachment_list"] = list(self.attachments.select_related("document"))
+        context["notices_url"] = reverse("governance:community_notices", args=[community.pk])
+        if notice_services.can_see_read_counts(request.user, community):
+            context["reads_url"] = reverse("governance:notice_reads", args=[self.pk])
+        return context
 
 
 class NoticeAttachment(Orderable):

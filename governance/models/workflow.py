@@ -1,12 +1,86 @@
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Task
+from wagtail.models import Page, Task, TaskState
+
+
+def _community_of(obj):
+    from governance.permissions import community_of
+
+    return community_of(obj)
+
+
+def _is_committee_member(user, community) -> bool:
+    from home.permissions import Role, has_role
+
+    return community is not None and has_role(user, community, Role.OWNERS_COMMITTEE)
+
+
+def _submitter(obj):
+    state = getattr(obj, "current_workflow_state", None)
+    return state.requested_by if state is not None else None
 
 
 class CommitteePeerApprovalTask(Task):
     """Moderation step: another member of the page's own community committee approves (never the submitter).
 
-    The behaviour (who may approve) lives in governance/permissions.py; this model only names the task type.
+    A committee role in one community gives nothing in another; superusers keep Wagtail's usual override.
     """
+
+    def user_may_review(self, obj, user) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        submitter = _submitter(obj)
+        if submitter is not None and submitter.pk == user.pk:
+            return False
+        return _is_committee_member(user, _community_of(obj))
+
+    def user_can_access_editor(self, obj, user):
+        return self.user_may_review(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self.user_may_review(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self.user_may_review(obj, user)
+
+    def get_actions(self, obj, user):
+        if self.user_may_review(obj, user):
+            return [
+                ("reject", _("Request changes"), True),
+                ("approve", _("Approve"), False),
+                ("approve", _("Approve with comment"), True),
+            ]
+        return []
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        obj = task_state.workflow_state.content_object
+        if not self.user_may_review(obj, user):
+            raise PermissionDenied(_("Only another member of this community's owners' committee can approve."))
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        if user.is_superuser:
+            return states
+        from home.models import CommunityPage
+        from home.permissions import Role, roles_in
+
+        communities = [
+            c for c in CommunityPage.objects.only("pk", "path") if Role.OWNERS_COMMITTEE in roles_in(user, c.pk)
+        ]
+        if not communities:
+            return TaskState.objects.none()
+        under = Page.objects.none()
+        for community in communities:
+            under = under | Page.objects.descendant_of(community, inclusive=True)
+        page_ids = [str(pk) for pk in under.values_list("pk", flat=True)]
+        return states.filter(workflow_state__object_id__in=page_ids).exclude(workflow_state__requested_by=user)
+
+    @classmethod
+    def get_description(cls):
+        return _("Another member of the page's own owners' committee approves; never the one who submitted.")
 
     class Meta:
         verbose_name = _("approval by another committee member")
