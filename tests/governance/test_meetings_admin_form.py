@@ -43,9 +43,7 @@ def test_assembly_scheduled_14_days_ahead_is_refused_15_accepted_A09(days, ok):
     form = form_for(body, data(day_at_evening(days), [{"title": "选举业委会"}]), user=staff_of(community))
     assert form.is_valid() is ok, form.errors
     if not ok:
-        assert "业主大会会议应于召开15日前通知全体业主（A-09）" in str(form.errors["starts_at"]) or "A-09" in str(
-            form.errors["starts_at"]
-        )
+        assert "业主大会会议应于召开15日前通知全体业主（A-09）" in form.errors["starts_at"]
 
 
 @pytest.mark.parametrize(("days", "ok"), [(6, False), (7, True)])
