@@ -47,6 +47,13 @@ class BodyPage(Page):
     class Meta:
         verbose_name = _("body page")
 
+    def get_context(self, request, *args, **kwargs):
+        from governance.views.bodies import body_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(body_page_context(self, request.user))
+        return context
+
 
 class Membership(models.Model):
     """A person's seat on a body for a term. Ended seats stay as history; they are never deleted."""

@@ -378,3 +378,69 @@ def _reminder_sent(body: BodyPage) -> bool:
         target_id=str(body.pk),
         after__term_end=body.term_end.isoformat(),
     ).exists()
+
+
+# Reads shared by the body page, the community page, the profile and the members page.
+
+POSITION_ORDER = [
+    Position.SECRETARY,
+    Position.CHAIR,
+    Position.DEPUTY_SECRETARY,
+    Position.VICE_CHAIR,
+    Position.CONVENOR,
+    Position.MEMBER,
+]
+
+
+def by_position(memberships) -> list[Membership]:
+    rank = {position.value: index for index, position in enumerate(POSITION_ORDER)}
+    return sorted(memberships, key=lambda m: (rank.get(m.position, len(rank)), m.term_start, m.pk))
+
+
+def seated(body: BodyPage) -> list[Membership]:
+    """Current seats with their holders, in order of position."""
+    return by_position(current_memberships(body).select_related("person"))
+
+
+def body_status(body: BodyPage, filled: int, today: date) -> dict:
+    """What the page says about the term: seats filled, re-election due (C-10), term ending soon (C-11)."""
+    return {
+        "filled": filled,
+        "seat_count": body.seat_count,
+        "reelection_due": committee.reelection_due(body.seat_count, filled),
+        "term_ending_soon": committee.term_ending_soon(body.term_end, today),
+    }
+
+
+def community_bodies(community: CommunityPage, today: date | None = None) -> list[BodyPage]:
+    """The community's live bodies with `member_count` and `status`, in one query."""
+    from django.db.models import Count, Q
+
+    today = today or _today()
+    bodies = list(
+        BodyPage.objects.child_of(community)
+        .live()
+        .annotate(member_count=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+        .order_by("path")
+    )
+    for body in bodies:
+        body.status = body_status(body, body.member_count, today)
+    return bodies
+
+
+def person_seats(user) -> list[Membership]:
+    """The user's current seats on any body, with the body and its community's title."""
+    if user is None or not user.is_authenticated:
+        return []
+    memberships = list(
+        Membership.objects.filter(person__user=user, ended_on__isnull=True)
+        .select_related("body")
+        .order_by("body__path")
+    )
+    communities = {
+        c.path: c
+        for c in CommunityPage.objects.filter(path__in={m.body.path[: -BodyPage.steplen] for m in memberships})
+    }
+    for membership in memberships:
+        membership.community = communities.get(membership.body.path[: -BodyPage.steplen])
+    return memberships
