@@ -65,6 +65,7 @@ def test_c10_body_page_warns_when_fewer_than_half_seats_are_filled(client, commu
     body, _people = body_with_members(community, seats=7, members=3)
     response = client.get(body.url)
     assert response.context["status"]["reelection_due"] is True
+    assert "需要换届选举" in response.content.decode()
     body2, _people = body_with_members(CommunityPageFactory(), seats=7, members=4)
     assert client.get(body2.url).context["status"]["reelection_due"] is False
 
@@ -112,7 +113,7 @@ def test_profile_lists_the_users_current_seats(client, community):
     services.membership_add(actor=None, body=body, person=owner_in(community, user=user), position="chair")
     client.force_login(user)
     html = client.get(reverse("profile")).content.decode()
-    assert body.title in html and community.title in html
+    assert "我的组织职务" in html and body.title in html and community.title in html
 
 
 def test_members_page_needs_login(client, community):
@@ -161,7 +162,7 @@ def test_c01_twelfth_member_refused_on_the_page_with_nothing_changed(client, com
     client.force_login(member(community, Role.COMMUNITY_STAFF))
     response = client.post(members_url(community, body), {"person": person.pk, "position": "member"})
     assert response.status_code == 400
-    assert "C-01" in response.content.decode()
+    assert "11 个名额已满" in response.content.decode()
     assert Membership.objects.filter(body=body).count() == 11
 
 
