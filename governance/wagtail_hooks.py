@@ -1,7 +1,15 @@
+"""Admin wiring for notices: each community's approval workflow, and no publishing a notice alone."""
+
+from django.contrib import messages
+from django.utils.translation import gettext as _
 from wagtail import hooks
 
+from governance.models import NoticePage
 from governance.services.notices import notice_workflow_ensure
 from home.models import CommunityPage
+
+PUBLISH_ACTION = "action-publish"
+SUBMIT_ACTION = "action-submit"
 
 
 @hooks.register("after_create_page")
@@ -15,3 +23,44 @@ def create_community_notice_workflow(request, page):
 def create_copied_community_notice_workflow(request, page, new_page):
     if isinstance(new_page.specific, CommunityPage):
         notice_workflow_ensure(new_page.specific)
+
+
+def _publishes_alone(request) -> bool:
+    return request.method == "POST" and PUBLISH_ACTION in request.POST and not request.user.is_superuser
+
+
+def _submit_instead(request) -> None:
+    """Wagtail offers "Publish" to anyone with publish permission even under a workflow: a notice goes to the
+    committee's approval instead, so no member publishes alone."""
+    data = request.POST.copy()
+    data.pop(PUBLISH_ACTION)
+    data[SUBMIT_ACTION] = "1"
+    request.POST = data
+    messages.info(request, _("Notices are published once another committee member approves: submitted for approval."))
+
+
+@hooks.register("before_create_page")
+def notice_create_goes_through_approval(request, parent_page, page_class):
+    if issubclass(page_class, NoticePage) and _publishes_alone(request):
+        _submit_instead(request)
+
+
+@hooks.register("before_edit_page")
+def notice_edit_goes_through_approval(request, page):
+    if isinstance(page.specific, NoticePage) and _publishes_alone(request):
+        _submit_instead(request)
+
+
+def _is_notice_editor(request, context) -> bool:
+    page = context.get("page")
+    if page is not None:
+        return isinstance(page.specific if hasattr(page, "specific") else page, NoticePage)
+    match = getattr(request, "resolver_match", None)
+    kwargs = match.kwargs if match else {}
+    return (kwargs.get("content_type_app_name"), kwargs.get("content_type_model_name")) == ("governance", "noticepage")
+
+
+@hooks.register("construct_page_action_menu")
+def hide_publish_on_notices(menu_items, request, context):
+    if not request.user.is_superuser and _is_notice_editor(request, context):
+        menu_items[:] = [item for item in menu_items if item.name != PUBLISH_ACTION]

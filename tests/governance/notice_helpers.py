@@ -13,7 +13,7 @@ def notice_add(community, *, title="停水通知", publish=True, buildings=(), *
     fields.setdefault("body", "<p>正文</p>")
     if buildings:
         fields["audience"] = NoticePage.Audience.BUILDINGS
-    notice = NoticePage(title=title, **fields)
+    notice = NoticePage(title=title, live=publish, **fields)
     community.add_child(instance=notice)
     if buildings:
         notice.buildings.set(buildings)
