@@ -37,23 +37,30 @@ def can_see_party_members(user, community) -> bool:
     ) or home_permissions.is_bureau_staff(user)
 
 
-def can_manage_meeting(user, meeting) -> bool:
-    """Scheduling, notice, attendance, minutes and resolutions of a meeting (G2): the body's own current members
-    and the meeting's recorder, the community staff of that community, bureau staff."""
-    if user is None or not user.is_authenticated:
+def can_manage_body_meetings(user, body) -> bool:
+    """Scheduling and running a body's meetings (G2): the body's own current members, the community staff of
+    that community, bureau staff."""
+    if user is None or not user.is_authenticated or body is None:
         return False
-    community = community_of(meeting)
+    community = community_of(body)
     if community is None:
         return False
     if home_permissions.has_role(user, community, Role.COMMUNITY_STAFF) or home_permissions.is_bureau_staff(user):
         return True
+    from governance.models import Membership
+
+    return Membership.objects.filter(body=body, person__user=user, ended_on__isnull=True).exists()
+
+
+def can_manage_meeting(user, meeting) -> bool:
+    """Notice, attendance, minutes and resolutions of a meeting: as for its body's meetings, plus its recorder."""
+    if user is None or not user.is_authenticated or community_of(meeting) is None:
+        return False
     if meeting.recorder_id == user.pk:
         return True
-    from governance.models import BodyPage, Membership
+    from governance.models import BodyPage
 
-    return Membership.objects.filter(
-        body__in=BodyPage.objects.parent_of(meeting), person__user=user, ended_on__isnull=True
-    ).exists()
+    return can_manage_body_meetings(user, BodyPage.objects.parent_of(meeting).first())
 
 
 def can_read_meeting_records(user, meeting) -> bool:

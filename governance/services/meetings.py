@@ -127,14 +127,64 @@ def _community(meeting: MeetingPage):
 
 
 def _require_manager(actor, meeting: MeetingPage):
+    """`actor=None` is the system (seed, import of historical records), as in home.services.registry."""
     community = _community(meeting)
-    if not permissions.can_manage_meeting(actor, meeting):
+    if actor is not None and not permissions.can_manage_meeting(actor, meeting):
         raise PermissionDenied
     return community
 
 
 def _url(meeting: MeetingPage) -> str:
     return meeting.url or ""
+
+
+# ---------------------------------------------------------------- scheduling
+
+
+def meeting_schedule(
+    *,
+    actor,
+    body: BodyPage,
+    title: str,
+    slug: str,
+    starts_at: datetime,
+    place: str = "",
+    agenda: tuple[str, ...] = (),
+    kind: str = MeetingPage.Kind.REGULAR,
+    form: str = MeetingPage.Form.DISCUSSION,
+    recorder=None,
+) -> MeetingPage:
+    """Create and publish a meeting page under its body; idempotent by slug. A future meeting must leave
+    room for its notice period (A-09, C-07); a past one is the record of a meeting already held."""
+    from governance.models import AgendaItem
+
+    community = permissions.community_of(body)
+    if community is None:
+        raise PermissionDenied
+    existing = MeetingPage.objects.child_of(body).filter(slug=slug).first()
+    if existing is not None:
+        return existing.specific
+    meeting = MeetingPage(
+        title=title, slug=slug, starts_at=starts_at, place=place, kind=kind, form=form, recorder=recorder
+    )
+    if actor is not None and not permissions.can_manage_body_meetings(actor, body):
+        raise PermissionDenied
+    now = timezone.now()
+    if starts_at > now:
+        meeting_notice_check(meeting=meeting, body=body, now=now)
+    for i, item in enumerate(agenda):
+        meeting.agenda_items.add(AgendaItem(title=item, sort_order=i))
+    with transaction.atomic():
+        body.add_child(instance=meeting)
+        meeting.save_revision(user=actor).publish()
+        audit_record(
+            actor=actor,
+            community=community,
+            action="meeting.schedule",
+            target=meeting,
+            after={"starts_at": starts_at.isoformat(), "agenda": list(agenda)},
+        )
+    return meeting
 
 
 # ---------------------------------------------------------------- notice (A-09, C-07)
@@ -305,6 +355,30 @@ def minutes_sign(*, user, minutes: Minutes, decision: str, note: str = "") -> Mi
             after={"decision": decision, "revision": revision.number},
             note=note,
         )
+    return signature
+
+
+def minutes_paper_signature_import(*, minutes: Minutes, membership: Membership, decision: str, note: str = ""):
+    """System only (seed, import of historical paper minutes): a signature given on paper by an attending
+    member without a portal account. Members with an account sign in the portal (minutes_sign)."""
+    if membership not in attending_memberships(minutes.meeting):
+        raise ValidationError(
+            _("%(name)s held no seat on this body on the day of the meeting.") % {"name": membership.person.full_name}
+        )
+    revision = latest_revision(minutes)
+    with transaction.atomic():
+        signature, created = MinutesSignature.objects.get_or_create(
+            revision=revision, membership=membership, defaults={"decision": decision, "note": note[:300]}
+        )
+        if created:
+            audit_record(
+                actor=None,
+                community=_community(minutes.meeting),
+                action="minutes.sign",
+                target=minutes,
+                after={"decision": decision, "revision": revision.number},
+                note="paper",
+            )
     return signature
 
 
