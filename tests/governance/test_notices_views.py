@@ -178,3 +178,15 @@ def test_bureau_staff_see_building_notices_in_the_list(client, community):
     client.force_login(officer)
     html = client.get(reverse("governance:community_notices", args=[community.pk])).content.decode()
     assert "楼栋通知" in html
+
+
+def test_pages_speak_chinese(client, community):
+    notice_add(community, title="紧急停水", notice_type=NoticePage.Type.EMERGENCY, is_public=True, expire_at=in_days(2))
+    page_html = client.get(community.url).content.decode()
+    assert "紧急" in page_html and "全部通知" in page_html
+    list_html = client.get(reverse("governance:community_notices", args=[community.pk])).content.decode()
+    assert "通知公告" in list_html and "公示" in list_html
+    client.force_login(member(community, Role.OWNERS_COMMITTEE))
+    notice = NoticePage.objects.get()
+    assert "阅读情况" in client.get(notice.url).content.decode()
+    assert "各楼栋阅读人数" in client.get(reverse("governance:notice_reads", args=[notice.pk])).content.decode()
