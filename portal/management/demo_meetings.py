@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from governance.domain import meetings as rules
-from governance.models import BodyPage, Minutes
+from governance.models import BodyPage, Minutes, MinutesSignature
 from governance.services import meetings as svc
 from home.models import CommunityPage
 
@@ -129,4 +129,9 @@ def _hold(meeting, body, stdout) -> None:
                 svc.minutes_sign(user=membership.person.user, minutes=minutes, decision="confirmed")
             else:
                 svc.minutes_paper_signature_import(minutes=minutes, membership=membership, decision="confirmed")
+        # The demo's meetings lie in the past, but rows are written now: date the signatures the day after the
+        # meeting so that they do not read as given after publication.
+        MinutesSignature.objects.filter(revision__minutes=minutes).update(
+            signed_at=meeting.starts_at + timedelta(days=1)
+        )
         svc.minutes_publish(actor=None, minutes=minutes, now=meeting.starts_at + timedelta(days=2))
