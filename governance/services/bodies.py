@@ -257,6 +257,15 @@ def _sync_role(person: Person, community: CommunityPage, kind: str) -> None:
     home_permissions.forget_roles(user)
 
 
+def person_roles_sync(person: Person) -> None:
+    """Bring the person's account roles in line with their current seats, e.g. after the person was linked to an
+    account (a verified claim, registry.person_ensure(user=...)). Idempotent."""
+    if person.user is None:
+        return
+    for membership in Membership.objects.filter(person=person, ended_on__isnull=True).select_related("body"):
+        _sync_role(person, community_of(membership.body), membership.body.kind)
+
+
 @transaction.atomic
 def membership_end(*, actor, membership: Membership, reason: str, on: date | None = None, note: str = "") -> Membership:
     """End a seat (C-10). The membership stays as history."""

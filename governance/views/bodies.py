@@ -106,7 +106,8 @@ def candidates_for(community: CommunityPage, body: BodyPage, query: str = "", id
         in_community |= Q(
             residencies__ended_on__isnull=True, residencies__unit__entrance__building__community=community
         )
-    people = Person.objects.filter(in_community, is_developer=False)
+    seated = Membership.objects.filter(body=body, ended_on__isnull=True).values("person_id")
+    people = Person.objects.filter(in_community, is_developer=False).exclude(pk__in=seated)
     if ids is not None:
         people = people.filter(pk__in=ids)
     query = query.strip()

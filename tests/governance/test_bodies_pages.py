@@ -197,3 +197,15 @@ def test_ending_a_membership_before_it_started_is_refused(client, community):
     assert client.post(url, {f"{prefix}-reason": "resigned", f"{prefix}-on": "2020-01-05"}).status_code == 400
     seat.refresh_from_db()
     assert seat.ended_on is None
+
+
+def test_current_members_are_not_offered_again(client, community):
+    body, _people = body_with_members(community)
+    client.force_login(member(community, Role.COMMUNITY_STAFF))
+    candidates = client.get(members_url(community, body), {"q": "委员"}).context["candidates"]
+    assert candidates == []
+
+
+def test_owners_assembly_is_all_owners(client, community):
+    body = services.body_create(actor=None, community=community, kind=Kind.OWNERS_ASSEMBLY)
+    assert "由本小区全体业主组成" in client.get(body.url).content.decode()

@@ -276,3 +276,14 @@ def test_governance_terms_command_ends_seats_and_reminds(community):
     assert "1 seat(s) ended" in out.getvalue()
     call_command("governance_terms", "--date", "2030-12-01", stdout=out)
     assert "1 term reminder(s) sent" in out.getvalue()
+
+
+def test_roles_follow_seats_once_the_person_gets_an_account(community):
+    body = committee_of(community)
+    person = owner_in(community)
+    services.membership_add(actor=None, body=body, person=person)
+    user = UserFactory()
+    person.user = user
+    person.save()
+    services.person_roles_sync(person)
+    assert permissions.has_role(user, community, Role.OWNERS_COMMITTEE)
