@@ -142,3 +142,54 @@ def test_publish_button_is_hidden_on_notices_for_committee_members(client, commu
     html = client.get(reverse("wagtailadmin_pages:edit", args=[notice.pk])).content.decode()
     assert 'name="action-publish"' not in html
     assert 'name="action-submit"' in html
+
+
+def create_form_data(**extra):
+    return nested_form_data(
+        {
+            "title": "加装电梯意愿征询说明",
+            "slug": "jiazhuang-dianti",
+            "notice_type": NoticePage.Type.GENERAL,
+            "audience": NoticePage.Audience.COMMUNITY,
+            "body": rich_text("<p>说明</p>"),
+            "attachments": inline_formset([]),
+            "comments": inline_formset([]),
+            **extra,
+        }
+    )
+
+
+def add_url(community):
+    return reverse("wagtailadmin_pages:add", args=["governance", "noticepage", community.pk])
+
+
+def test_committee_member_of_a_cannot_add_a_notice_in_b_in_the_admin(client, community):
+    other = CommunityPageFactory()
+    client.force_login(member(community, Role.OWNERS_COMMITTEE))
+    response = client.post(add_url(other), create_form_data(**{"action-publish": "1"}))
+    assert response.status_code in (302, 403)
+    assert not NoticePage.objects.child_of(other).exists()
+
+
+def test_community_staff_notice_goes_to_the_committee_for_approval(client, community):
+    """Community (sub-district) staff post to the community through the same workflow: they never publish."""
+    staff, approver = member(community, Role.COMMUNITY_STAFF), member(community, Role.OWNERS_COMMITTEE)
+    client.force_login(staff)
+    response = client.post(add_url(community), create_form_data(**{"action-submit": "1"}))
+    assert response.status_code == 302
+    notice = NoticePage.objects.child_of(community).get()
+    assert not notice.live and notice.current_workflow_state.requested_by == staff
+    task = notice.current_workflow_task_state.task.specific
+    task.on_action(notice.current_workflow_task_state.specific, approver, "approve")
+    notice.refresh_from_db()
+    assert notice.live
+
+
+def test_new_committee_notice_published_in_the_admin_waits_for_approval(client, community):
+    author = member(community, Role.OWNERS_COMMITTEE)
+    client.force_login(author)
+    response = client.post(add_url(community), create_form_data(**{"action-publish": "1"}))
+    assert response.status_code == 302
+    notice = NoticePage.objects.child_of(community).get()
+    assert not notice.live
+    assert notice.current_workflow_state.requested_by == author
