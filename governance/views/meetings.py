@@ -99,7 +99,9 @@ def minutes_edit(request, meeting_id):
     correcting = minutes is not None and minutes.status == minutes.Status.PUBLISHED
     latest = svc.latest_revision(minutes) if minutes else None
     form = MinutesForm(request.POST or None, initial={"text": latest.body if latest else ""})
-    if not correcting:
+    if correcting:
+        form.fields["reason"].required = True
+    else:
         del form.fields["reason"]
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +115,7 @@ def minutes_edit(request, meeting_id):
             else:
                 svc.minutes_draft(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
         except ValidationError as error:
-            form.add_error("reason" if correcting and "reason" in str(error) else None, error)
+            form.add_error(None, error)
         else:
             messages.success(request, _("The minutes are saved."))
             return _back(meeting)

@@ -124,3 +124,16 @@ def test_body_calendar_lists_upcoming_meetings_as_text_calendar(client):
     text = response.content.decode()
     assert f"UID:meeting-{upcoming.pk}@" in text and "第二次会议" in text and "上次会议" not in text
     assert "\r\nEND:VCALENDAR\r\n" in text
+
+
+def test_correction_without_reason_is_refused_and_with_reason_shown_publicly(client, published):
+    community, _body, users, meeting = published
+    client.force_login(users[0])
+    url = reverse("governance:minutes_edit", args=[meeting.pk])
+    response = client.post(url, {"text": "更正后的纪要", "reason": ""})
+    assert response.status_code == 200 and 'aria-describedby="id_reason_' in response.content.decode()
+    assert Minutes.objects.get(meeting=meeting).revisions.count() == 1
+    client.post(url, {"text": "更正后的纪要", "reason": "漏记表决结果"})
+    client.force_login(resident_of(community))
+    page = client.get(meeting.url).content.decode()
+    assert "更正后的纪要" in page and "漏记表决结果" in page
