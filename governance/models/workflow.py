@@ -26,6 +26,13 @@ class CommitteePeerApprovalTask(Task):
     A committee role in one community gives nothing in another; superusers keep Wagtail's usual override.
     """
 
+    def start(self, workflow_state, user=None):
+        from governance.services.notices import approval_requested_notify
+
+        task_state = super().start(workflow_state, user=user)
+        approval_requested_notify(page=workflow_state.content_object, submitter=user)
+        return task_state
+
     def user_may_review(self, obj, user) -> bool:
         if user is None or not user.is_authenticated:
             return False

@@ -187,3 +187,28 @@ def notice_workflow_ensure(community) -> Workflow:
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.create(page=community, workflow=workflow)
     return workflow
+
+
+def approval_requested_notify(*, page, submitter) -> int:
+    """Tell the other committee members of the page's community that a page waits for their approval."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from home.services.notifications import notify
+
+    community = community_of(page)
+    if community is None:
+        return 0
+    peers = get_user_model().objects.filter(
+        groups__community_role__community=community, groups__community_role__role=Role.OWNERS_COMMITTEE
+    )
+    if submitter is not None:
+        peers = peers.exclude(pk=submitter.pk)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    title = _("Waiting for your approval: %(title)s") % {"title": page.title}
+    body = _("Another committee member must approve it before it is published.")
+    sent = 0
+    for peer in peers.distinct():
+        notify(recipient=peer, title=title, body=body, url=url)
+        sent += 1
+    return sent

@@ -193,3 +193,14 @@ def test_new_committee_notice_published_in_the_admin_waits_for_approval(client, 
     notice = NoticePage.objects.child_of(community).get()
     assert not notice.live
     assert notice.current_workflow_state.requested_by == author
+
+
+def test_submission_notifies_the_other_committee_members_of_that_community_only(community):
+    from home.models import Notification
+
+    author, peer = member(community, Role.OWNERS_COMMITTEE), member(community, Role.OWNERS_COMMITTEE)
+    stranger = member(CommunityPageFactory(), Role.OWNERS_COMMITTEE)
+    notice = submitted(community, author)
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [peer.pk]
+    assert notice.title in Notification.objects.get().title
+    assert stranger.pk != peer.pk
