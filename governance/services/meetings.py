@@ -219,8 +219,9 @@ def meeting_notice_publish(*, actor, meeting: MeetingPage, now: datetime | None 
         )
         recipients = {m.person.user for m in current_memberships(body, meeting_date(meeting)) if m.person.user_id}
         if body.kind == rules.OWNERS_ASSEMBLY:
-            # A-09: the residents' committee is informed at the same time.
-            recipients |= set(role_users(community, Role.COMMUNITY_STAFF))
+            # A-09: every owner is notified (here: every owner with a portal account; the paper notice on the
+            # notice board reaches the others), and the residents' committee at the same time.
+            recipients |= set(role_users(community, Role.OWNER, Role.COMMUNITY_STAFF))
         title = _("Meeting notice: %(title)s") % {"title": meeting.title}
         when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
         for user in recipients:

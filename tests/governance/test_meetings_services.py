@@ -9,7 +9,7 @@ from governance.models import Attendance, BodyPage, Membership, Resolution
 from governance.services import meetings as svc
 from home.models import AuditEntry, Notification
 from tests.factories import CommunityPageFactory
-from tests.governance.test_meetings_support import body_with_members, meeting_under, shanghai, staff_of
+from tests.governance.test_meetings_support import body_with_members, meeting_under, resident_of, shanghai, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +28,16 @@ def test_assembly_notice_14_days_ahead_is_refused_naming_A09():
     assert meeting.notice_published_at is None
 
 
-def test_assembly_notice_15_days_ahead_locks_agenda_and_tells_members_and_community_staff_A09():
+def test_assembly_notice_15_days_ahead_locks_agenda_and_tells_members_owners_and_community_staff_A09():
     community, body, meeting = assembly(shanghai(2026, 3, 16, 19))
     staff = staff_of(community)
+    owner = resident_of(community)
     svc.meeting_notice_publish(actor=staff, meeting=meeting, now=shanghai(2026, 3, 1, 10))
     meeting.refresh_from_db()
     assert meeting.agenda_locked
     assert AuditEntry.objects.filter(action="meeting.notice_publish", target_id=str(meeting.pk)).exists()
     recipients = set(Notification.objects.values_list("recipient_id", flat=True))
-    assert staff.pk in recipients
+    assert staff.pk in recipients and owner.pk in recipients
     assert {m.person.user_id for m in body.memberships.all()} <= recipients
 
 
