@@ -1,5 +1,8 @@
 """The community's notices list, the committee's read counts and the community page's latest notices (issue 3)."""
 
+import itertools
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +12,7 @@ from governance.models import NoticePage
 from governance.services.notices import latest_notices_for
 from home.models import CommunityRole
 from tests.factories import BuildingFactory, CommunityPageFactory, UserFactory, member
-from tests.governance.notice_helpers import in_days, notice_add, resident_of
+from tests.governance.notice_helpers import in_days, notice_add, outsider, resident_of
 
 pytestmark = pytest.mark.django_db
 Role = CommunityRole.Role
@@ -190,3 +193,24 @@ def test_pages_speak_chinese(client, community):
     notice = NoticePage.objects.get()
     assert "阅读情况" in client.get(notice.url).content.decode()
     assert "各楼栋阅读人数" in client.get(reverse("governance:notice_reads", args=[notice.pk])).content.decode()
+
+
+def test_notice_pages_are_chinese_accessible_and_csp_clean(client, community):
+    """One <h1> in Chinese, headings in order, labelled inputs, nothing inline that the CSP forbids."""
+    from tests.portal.test_accounts_pages import assert_accessible_chinese_page
+
+    notice = notice_add(community, title="停水通知", notice_type=NoticePage.Type.EMERGENCY, expire_at=in_days(2))
+    client.force_login(member(community, Role.OWNERS_COMMITTEE))
+    urls = [
+        notice.url,
+        reverse("governance:community_notices", args=[community.pk]),
+        reverse("governance:notice_reads", args=[notice.pk]),
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert_accessible_chinese_page(html, url)
+        levels = [int(level) for level in re.findall(r"<h([1-6])", html)]
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), f"{url}: {levels}"
+    client.force_login(outsider())
+    html = client.get(notice.url).content.decode()
+    assert_accessible_chinese_page(html, "forbidden")
