@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
@@ -103,3 +104,22 @@ def test_editing_the_agenda_after_the_notice_is_refused_A09(noticed, change):
         "审议预算",
         "公示账目",
     ]
+
+
+def test_wagtail_admin_refuses_an_assembly_14_days_ahead_naming_A09(client):
+    from tests.factories import UserFactory
+
+    _community, body, _users = body_with_members(kind=BodyPage.Kind.OWNERS_ASSEMBLY, seats=5)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    url = reverse("wagtailadmin_pages:add", args=["governance", "meetingpage", body.pk])
+    assert client.get(url).status_code == 200
+    payload = nested_form_data(data(day_at_evening(14), [{"title": "选举业委会"}]))
+    response = client.post(url, payload)
+    assert response.status_code == 200
+    assert "业主大会会议应于召开15日前通知全体业主（A-09）" in response.content.decode()
+    assert not MeetingPage.objects.exists()
+    payload = nested_form_data(data(day_at_evening(15), [{"title": "选举业委会"}]))
+    response = client.post(url, payload)
+    assert response.status_code == 302
+    assert MeetingPage.objects.get().agenda_items.count() == 1
