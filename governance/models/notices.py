@@ -86,11 +86,12 @@ class NoticePage(Page):
 
         community = community_of(self)
         if not getattr(request, "is_preview", False):
-            if not notice_services.notice_is_current(self):
+            access = notice_services.notice_access_for(request.user, self, community)
+            if access == notice_services.Access.GONE:
                 raise Http404
-            if not notice_services.notice_readable_by(request.user, self, community):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
+            if access == notice_services.Access.LOGIN:
+                return redirect_to_login(request.get_full_path())
+            if access == notice_services.Access.FORBIDDEN:
                 context = {"page": self, "community": community}
                 return TemplateResponse(request, "governance/notices/forbidden.html", context, status=403)
             notice_services.notice_read_record(user=request.user, notice=self, community=community)

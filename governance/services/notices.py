@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
+from governance.domain.notices import Access, NoticeFacts, ReaderFacts, notice_access
 from governance.models import CommitteePeerApprovalTask, NoticePage, NoticeRead
 from governance.permissions import can_read_community_records, community_of
 from home import permissions as home_permissions
@@ -57,29 +58,31 @@ def can_see_read_counts(user, community) -> bool:
 # --- visibility -------------------------------------------------------------------------------------------
 
 
-def notice_is_current(notice, now=None) -> bool:
-    """Live, past its publish time and before its expiry (the scheduler may not have unpublished it yet)."""
-    now = now or timezone.now()
-    if not notice.live:
-        return False
-    if notice.go_live_at and notice.go_live_at > now:
-        return False
-    return not (notice.expire_at and notice.expire_at <= now)
+def notice_facts(notice) -> NoticeFacts:
+    for_all = notice.audience == NoticePage.Audience.COMMUNITY
+    return NoticeFacts(
+        live=notice.live,
+        go_live_at=notice.go_live_at,
+        expire_at=notice.expire_at,
+        is_public=notice.is_public,
+        for_whole_community=for_all,
+        building_ids=frozenset() if for_all else frozenset(notice.buildings.values_list("pk", flat=True)),
+    )
 
 
-def notice_addressed_to(user, notice, community) -> bool:
-    """The audience rule: whole community, or one of the chosen buildings the user lives in."""
-    if notice.audience == NoticePage.Audience.COMMUNITY or sees_all_notices(user, community):
-        return True
-    chosen = {building.pk for building in notice.buildings.all()}
-    return bool(chosen & reader_building_ids(user, community))
+def reader_facts(user, community) -> ReaderFacts:
+    authenticated = user is not None and user.is_authenticated
+    return ReaderFacts(
+        authenticated=authenticated,
+        community_member=authenticated and can_read_community_records(user, community),
+        sees_all=authenticated and sees_all_notices(user, community),
+        home_building_ids=frozenset(reader_building_ids(user, community)),
+    )
 
 
-def notice_readable_by(user, notice, community) -> bool:
-    """Everything but the live/expiry check: public or community member, and addressed to the user."""
-    if not notice.is_public and not can_read_community_records(user, community):
-        return False
-    return notice_addressed_to(user, notice, community)
+def notice_access_for(user, notice, community, now=None) -> Access:
+    """May `user` open `notice` now: read, gone (unpublished or expired), login, or forbidden."""
+    return notice_access(notice_facts(notice), reader_facts(user, community), now or timezone.now())
 
 
 def current_notices():
