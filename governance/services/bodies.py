@@ -39,6 +39,8 @@ ROLE_OF_KIND = {
 }
 # One holder at a time; any number of vice-chairs, deputies and members.
 SINGLE_POSITIONS = frozenset({Position.CHAIR, Position.SECRETARY, Position.CONVENOR})
+# Seats on these always end: C-02 (committee), C-15 (interim committee).
+TERM_LIMITED_KINDS = frozenset({Kind.OWNERS_COMMITTEE, Kind.PROPERTY_MGMT_COMMITTEE})
 # Bodies that only an owners' committee or its substitutes may stand for (C-15): at most one of them.
 COMMITTEE_KINDS = frozenset({Kind.OWNERS_COMMITTEE, Kind.PROPERTY_MGMT_COMMITTEE, Kind.RESIDENTS_COMMITTEE_SELF_MGMT})
 
@@ -156,6 +158,10 @@ def _validate_seat(body: BodyPage, community: CommunityPage, person: Person, pos
         raise ValidationError({"position": _("Unknown position.")})
     if term_start is None:
         raise ValidationError({"term_start": _("Give the date the term starts.")})
+    if term_end is None and body.kind in TERM_LIMITED_KINDS:
+        raise ValidationError(
+            {"term_end": _("Give the date the term ends: a committee term lasts at most five years (C-02).")}
+        )
     if problem := committee.term_problem(term_start, term_end):
         raise ValidationError({"term_end": term_message(problem, term_start)})
     seated = list(current_memberships(body).values_list("person_id", "position"))

@@ -287,3 +287,10 @@ def test_roles_follow_seats_once_the_person_gets_an_account(community):
     person.save()
     services.person_roles_sync(person)
     assert permissions.has_role(user, community, Role.OWNERS_COMMITTEE)
+
+
+def test_c02_committee_seat_without_an_end_date_is_refused(community):
+    body = services.body_create(actor=None, community=community, kind=Kind.OWNERS_COMMITTEE, seat_count=5)
+    with pytest.raises(ValidationError) as error:
+        services.membership_add(actor=None, body=body, person=owner_in(community), term_start=START)
+    assert "term_end" in error.value.message_dict
