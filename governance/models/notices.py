@@ -7,10 +7,40 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+
+class NoticePageForm(WagtailAdminPageForm):
+    """Refusals in the editor: a disclosure names its C-09 category, a building notice names buildings of its own
+    community, an emergency notice has an expiry (it stays pinned until then)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        community = self.parent_page
+        if "buildings" in self.fields and community is not None:
+            from home.models import Building
+
+            self.fields["buildings"].queryset = Building.objects.filter(community_id=community.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        notice_type = cleaned.get("notice_type")
+        if notice_type == NoticePage.Type.DISCLOSURE and not cleaned.get("disclosure_category"):
+            self.add_error("disclosure_category", _("A disclosure names what C-09 obliges the committee to publish."))
+        if notice_type != NoticePage.Type.DISCLOSURE and cleaned.get("disclosure_category"):
+            self.add_error("disclosure_category", _("Only a disclosure has a disclosure category."))
+        buildings = cleaned.get("buildings")
+        if cleaned.get("audience") == NoticePage.Audience.BUILDINGS and not buildings:
+            self.add_error("buildings", _("Choose at least one building, or address the whole community."))
+        if cleaned.get("audience") == NoticePage.Audience.COMMUNITY and buildings:
+            self.add_error("buildings", _("A notice for the whole community names no buildings."))
+        if notice_type == NoticePage.Type.EMERGENCY and not cleaned.get("expire_at"):
+            self.add_error("expire_at", _("An emergency notice stays pinned until it expires: give its expiry time."))
+        return cleaned
 
 
 class NoticePage(Page):
@@ -75,6 +105,7 @@ class NoticePage(Page):
     subpage_types: list[str] = []
 
     template = "governance/notice_page.html"
+    base_form_class = NoticePageForm
 
     class Meta:
         verbose_name = _("notice page")

@@ -144,8 +144,8 @@ def test_publish_button_is_hidden_on_notices_for_committee_members(client, commu
     assert 'name="action-submit"' in html
 
 
-def create_form_data(**extra):
-    return nested_form_data(
+def create_form_data(buildings=(), **extra):
+    data = nested_form_data(
         {
             "title": "加装电梯意愿征询说明",
             "slug": "jiazhuang-dianti",
@@ -157,6 +157,9 @@ def create_form_data(**extra):
             **extra,
         }
     )
+    if buildings:
+        data["buildings"] = [str(pk) for pk in buildings]  # a multiple choice, not a nested form
+    return data
 
 
 def add_url(community):
@@ -204,3 +207,42 @@ def test_submission_notifies_the_other_committee_members_of_that_community_only(
     assert list(Notification.objects.values_list("recipient", flat=True)) == [peer.pk]
     assert notice.title in Notification.objects.get().title
     assert stranger.pk != peer.pk
+
+
+@pytest.mark.parametrize(
+    ("fields", "error_field"),
+    [
+        ({"notice_type": NoticePage.Type.DISCLOSURE}, "disclosure_category"),  # C-09 category required
+        ({"disclosure_category": NoticePage.DisclosureCategory.PARKING}, "disclosure_category"),
+        ({"audience": NoticePage.Audience.BUILDINGS}, "buildings"),
+        ({"notice_type": NoticePage.Type.EMERGENCY}, "expire_at"),
+    ],
+)
+def test_editor_refuses_incomplete_notices_and_creates_nothing(client, community, fields, error_field):
+    client.force_login(member(community, Role.OWNERS_COMMITTEE))
+    response = client.post(add_url(community), create_form_data(**fields, **{"action-submit": "1"}))
+    assert response.status_code == 200
+    assert error_field in response.context["form"].errors
+    assert not NoticePage.objects.exists()
+
+
+def test_editor_refuses_a_building_of_another_community(client, community):
+    from tests.factories import BuildingFactory
+
+    foreign = BuildingFactory(community=CommunityPageFactory())
+    client.force_login(member(community, Role.OWNERS_COMMITTEE))
+    data = create_form_data(audience=NoticePage.Audience.BUILDINGS, buildings=[foreign.pk], **{"action-submit": "1"})
+    response = client.post(add_url(community), data)
+    assert response.status_code == 200
+    assert "buildings" in response.context["form"].errors
+
+
+def test_editor_accepts_a_building_notice_of_its_own_community(client, community):
+    from tests.factories import BuildingFactory
+
+    own = BuildingFactory(community=community)
+    client.force_login(member(community, Role.OWNERS_COMMITTEE))
+    data = create_form_data(audience=NoticePage.Audience.BUILDINGS, buildings=[own.pk], **{"action-submit": "1"})
+    response = client.post(add_url(community), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(NoticePage.objects.get().buildings.all()) == [own]
