@@ -86,6 +86,58 @@ class MembershipEndForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note (optional)"), max_length=500, required=False)
 
 
+class BodyCreateForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of body"), choices=BodyPage.Kind.choices)
+    title = forms.CharField(
+        label=gettext_lazy("Name (optional)"),
+        max_length=255,
+        required=False,
+        help_text=gettext_lazy("Leave empty to use the kind of body as its name."),
+    )
+    seat_count = forms.IntegerField(
+        label=gettext_lazy("Number of seats"),
+        min_value=1,
+        max_value=99,
+        required=False,
+        help_text=gettext_lazy("Owners' committee: 5 to 11, odd (C-01). Interim committee: 7 or more, odd (C-15)."),
+    )
+    term_start = forms.DateField(
+        label=gettext_lazy("Term starts"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    term_end = forms.DateField(
+        label=gettext_lazy("Term ends"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("At most five years after the start (C-02)."),
+    )
+
+    add_service_error = MembershipAddForm.add_service_error
+
+
+def _community_scoped(request, community_id) -> CommunityPage:
+    community = get_object_or_404(CommunityPage, pk=community_id)
+    if not can_manage_bodies(request.user, community):
+        raise PermissionDenied
+    return community
+
+
+@login_required
+def community_bodies_manage(request, community_id):
+    """The community's bodies, with links to their members, and a form to set up a missing one."""
+    community = _community_scoped(request, community_id)
+    form = BodyCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            body = services.body_create(actor=request.user, community=community, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("%(body)s has been set up.") % {"body": body.title})
+            return redirect(reverse("governance:body_members", args=[community.pk, body.pk]))
+    context = {"community": community, "bodies": services.community_bodies(community), "form": form}
+    return render(request, "governance/bodies/manage.html", context, status=400 if form.errors else 200)
+
+
 def _scoped(request, community_id, body_id) -> tuple[CommunityPage, BodyPage]:
     community = get_object_or_404(CommunityPage, pk=community_id)
     if not can_manage_bodies(request.user, community):
@@ -215,6 +267,7 @@ def membership_end(request, community_id, body_id, pk):
 
 
 urlpatterns = [
+    path("community/<int:community_id>/bodies/", community_bodies_manage, name="community_bodies_manage"),
     path("community/<int:community_id>/bodies/<int:body_id>/members/", body_members, name="body_members"),
     path(
         "community/<int:community_id>/bodies/<int:body_id>/members/<int:pk>/end/",

@@ -209,3 +209,34 @@ def test_current_members_are_not_offered_again(client, community):
 def test_owners_assembly_is_all_owners(client, community):
     body = services.body_create(actor=None, community=community, kind=Kind.OWNERS_ASSEMBLY)
     assert "由本小区全体业主组成" in client.get(body.url).content.decode()
+
+
+def manage_url(community):
+    return reverse("governance:community_bodies_manage", args=[community.pk])
+
+
+def test_staff_sets_up_a_body_through_the_page(client, community):
+    client.force_login(member(community, Role.COMMUNITY_STAFF))
+    response = client.post(
+        manage_url(community),
+        {"kind": "owners_committee", "seat_count": "7", "term_start": "2026-03-01", "term_end": "2031-03-01"},
+    )
+    assert response.status_code == 302
+    body = BodyPage.objects.child_of(community).get()
+    assert (body.seat_count, body.live) == (7, True)
+
+
+def test_c01_even_committee_refused_on_the_page_with_nothing_created(client, community):
+    client.force_login(member(community, Role.COMMUNITY_STAFF))
+    response = client.post(manage_url(community), {"kind": "owners_committee", "seat_count": "6"})
+    assert response.status_code == 400
+    assert "单数" in response.content.decode()
+    assert not BodyPage.objects.child_of(community).exists()
+
+
+def test_body_setup_page_is_scoped_to_the_community(client, community):
+    assert client.get(manage_url(community)).status_code == 302
+    client.force_login(member(CommunityPageFactory(), Role.COMMUNITY_STAFF))
+    assert client.get(manage_url(community)).status_code == 403
+    assert client.post(manage_url(community), {"kind": "party_branch"}).status_code == 403
+    assert not BodyPage.objects.child_of(community).exists()
