@@ -149,6 +149,7 @@ def meeting_schedule(
     slug: str,
     starts_at: datetime,
     place: str = "",
+    online_link: str = "",
     agenda: tuple[str, ...] = (),
     kind: str = MeetingPage.Kind.REGULAR,
     form: str = MeetingPage.Form.DISCUSSION,
@@ -165,7 +166,14 @@ def meeting_schedule(
     if existing is not None:
         return existing.specific
     meeting = MeetingPage(
-        title=title, slug=slug, starts_at=starts_at, place=place, kind=kind, form=form, recorder=recorder
+        title=title,
+        slug=slug,
+        starts_at=starts_at,
+        place=place,
+        online_link=online_link,
+        kind=kind,
+        form=form,
+        recorder=recorder,
     )
     if actor is not None and not permissions.can_manage_body_meetings(actor, body):
         raise PermissionDenied

@@ -23,3 +23,13 @@ def minutes_overdue_badge(meeting, overdue_ids):
 def body_calendar_link(body):
     """Link to the `.ics` feed of a body's upcoming meetings."""
     return {"body": body}
+
+
+@register.inclusion_tag("governance/meetings/_schedule_link.html", takes_context=True)
+def schedule_meeting_link(context, body):
+    """A "schedule a meeting" button for those who run this body's meetings; nothing for others."""
+    from governance.permissions import can_manage_body_meetings
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"body": body, "show": can_manage_body_meetings(user, body)}

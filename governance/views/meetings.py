@@ -230,6 +230,62 @@ def minutes_print(request, meeting_id):
     return render(request, "governance/meetings/print.html", {"meeting": meeting, **detail})
 
 
+class MeetingScheduleForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=255)
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
+    online_link = forms.URLField(label=gettext_lazy("Online meeting link"), required=False, assume_scheme="https")
+    agenda = forms.CharField(
+        label=gettext_lazy("Agenda"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("One item per line. After the notice is published the agenda is locked (A-09)."),
+    )
+
+    def agenda_items(self) -> tuple[str, ...]:
+        return tuple(line.strip()[:200] for line in self.cleaned_data["agenda"].splitlines() if line.strip())
+
+
+@login_required
+def meeting_schedule(request, body_id):
+    """Schedule a meeting from the portal, so a secretary need not open the page editor."""
+    body = get_object_or_404(BodyPage.objects.live(), pk=body_id)
+    if not permissions.can_manage_body_meetings(request.user, body):
+        raise PermissionDenied
+    form = MeetingScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        starts_at = form.cleaned_data["starts_at"]
+        slug = _free_slug(body, f"meeting-{timezone.localtime(starts_at):%Y%m%d-%H%M}")
+        try:
+            meeting = svc.meeting_schedule(
+                actor=request.user,
+                body=body,
+                title=form.cleaned_data["title"],
+                slug=slug,
+                starts_at=starts_at,
+                place=form.cleaned_data["place"],
+                online_link=form.cleaned_data["online_link"],
+                agenda=form.agenda_items(),
+                recorder=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("starts_at", error)
+        else:
+            messages.success(request, _("The meeting is scheduled. Publish its notice from the meeting page."))
+            return _back(meeting)
+    return render(request, "governance/meetings/schedule.html", {"body": body, "form": form})
+
+
+def _free_slug(body, slug: str) -> str:
+    taken = set(MeetingPage.objects.child_of(body).filter(slug__startswith=slug).values_list("slug", flat=True))
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
+
+
 def body_calendar(request, body_id):
     """iCal feed of a body's upcoming meetings (public: time and place are announced anyway)."""
     body = get_object_or_404(BodyPage.objects.live(), pk=body_id)
@@ -251,5 +307,6 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/minutes/publish/", minutes_publish, name="minutes_publish"),
     path("meetings/<int:meeting_id>/minutes/print/", minutes_print, name="minutes_print"),
     path("meetings/<int:meeting_id>/resolutions/add/", resolution_add, name="resolution_add"),
+    path("bodies/<int:body_id>/meetings/new/", meeting_schedule, name="meeting_schedule"),
     path("bodies/<int:body_id>/meetings.ics", body_calendar, name="body_calendar"),
 ]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Attendance, Minutes, MinutesSignature
+from governance.models import Attendance, MeetingPage, Minutes, MinutesSignature
 from governance.services import meetings as svc
 from tests.governance.test_meetings_support import body_with_members, meeting_under, resident_of, shanghai
 
@@ -137,3 +137,33 @@ def test_correction_without_reason_is_refused_and_with_reason_shown_publicly(cli
     client.force_login(resident_of(community))
     page = client.get(meeting.url).content.decode()
     assert "更正后的纪要" in page and "漏记表决结果" in page
+
+
+def test_member_schedules_a_meeting_from_the_portal_and_a_late_date_is_refused_C07(client):
+    _community, body, users = body_with_members()
+    client.force_login(users[0])
+    url = reverse("governance:meeting_schedule", args=[body.pk])
+    assert client.get(url).status_code == 200
+    too_soon = timezone.localtime() + timedelta(days=3)
+    data = {
+        "title": "临时会议",
+        "starts_at": too_soon.strftime("%Y-%m-%dT%H:%M"),
+        "place": "活动室",
+        "agenda": "审议预算\n公示账目",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "C-07" in response.content.decode()
+    data["starts_at"] = (timezone.localtime() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    meeting = MeetingPage.objects.child_of(body).get()
+    assert list(meeting.agenda_items.values_list("title", flat=True)) == ["审议预算", "公示账目"]
+
+
+def test_member_of_another_community_cannot_schedule_meetings_of_this_body(client):
+    _community, body, _users = body_with_members()
+    _other, _other_body, strangers = body_with_members()
+    client.force_login(strangers[0])
+    url = reverse("governance:meeting_schedule", args=[body.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"title": "x", "starts_at": "2030-01-01T10:00", "agenda": "x"}).status_code == 403

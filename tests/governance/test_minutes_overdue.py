@@ -55,3 +55,15 @@ def test_body_page_tag_flags_overdue_meetings_in_one_query(late, django_assert_m
     assert '[逾期会议<span class="badge badge-warning">纪要逾期未公布</span>' in html
     assert "[昨天的会议]" in html.replace("\n", "")
     assert f"/bodies/{body.pk}/meetings.ics" in html
+
+
+def test_schedule_link_only_for_those_who_run_the_body(rf, late):
+    from django.contrib.auth.models import AnonymousUser
+
+    _community, body, users, _meeting, _recent = late
+    template = Template("{% load meetings_tags %}{% schedule_meeting_link body %}")
+    request = rf.get("/")
+    request.user = users[0]
+    assert f"/bodies/{body.pk}/meetings/new/" in template.render(Context({"body": body, "request": request}))
+    request.user = AnonymousUser()
+    assert "meetings/new" not in template.render(Context({"body": body, "request": request}))
