@@ -75,3 +75,29 @@ class MeetingPageForm(WagtailAdminPageForm):
 
 def _pk(obj):
     return obj.pk if obj is not None else None
+
+
+class BodyPageForm(WagtailAdminPageForm):
+    """Editors in the Wagtail admin meet the same rules as the service (C-01, C-02, C-15)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        from governance.services.bodies import body_rules_check
+
+        community = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
+        if community is None or not cleaned.get("kind"):
+            return cleaned
+        try:
+            body_rules_check(
+                community=community,
+                kind=cleaned["kind"],
+                seat_count=cleaned.get("seat_count"),
+                term_start=cleaned.get("term_start"),
+                term_end=cleaned.get("term_end"),
+                body_pk=self.instance.pk,
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned

@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from governance.forms import BodyPageForm
+
 
 class BodyPage(Page):
     """One body of a community: its public page, its members and terms, its meetings below it."""
@@ -43,6 +45,7 @@ class BodyPage(Page):
     ]
     parent_page_types = ["home.CommunityPage"]
     subpage_types = ["governance.MeetingPage"]
+    base_form_class = BodyPageForm
 
     class Meta:
         verbose_name = _("body page")

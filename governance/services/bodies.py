@@ -100,6 +100,24 @@ def current_memberships(body: BodyPage):
 
 
 @transaction.atomic
+def body_rules_check(*, community, kind, seat_count, term_start, term_end, body_pk=None) -> None:
+    """The rules a body must meet however it is written (service or Wagtail admin): one body of each kind and
+    one committee or substitute per community (C-15), seats (C-01, C-15), term (C-02)."""
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of body.")})
+    existing = set(BodyPage.objects.child_of(community).exclude(pk=body_pk).values_list("kind", flat=True))
+    if kind in existing:
+        raise ValidationError({"kind": _("This community already has a %(kind)s.") % {"kind": Kind(kind).label}})
+    if kind in COMMITTEE_KINDS and existing & COMMITTEE_KINDS:
+        raise ValidationError(
+            {"kind": _("A community has one owners' committee, or one body standing in for it (C-15).")}
+        )
+    if problem := committee.seat_count_problem(kind, seat_count):
+        raise ValidationError({"seat_count": seat_count_message(problem)})
+    if problem := committee.term_problem(term_start, term_end):
+        raise ValidationError({"term_end": term_message(problem, term_start)})
+
+
 def body_create(
     *,
     actor,
@@ -114,19 +132,7 @@ def body_create(
     """Publish a body under its community. One body of each kind, and only one of the owners' committee and its
     substitutes (C-15)."""
     _check_may_manage(actor, community)
-    if kind not in Kind.values:
-        raise ValidationError({"kind": _("Unknown kind of body.")})
-    existing = set(BodyPage.objects.child_of(community).values_list("kind", flat=True))
-    if kind in existing:
-        raise ValidationError({"kind": _("This community already has a %(kind)s.") % {"kind": Kind(kind).label}})
-    if kind in COMMITTEE_KINDS and existing & COMMITTEE_KINDS:
-        raise ValidationError(
-            {"kind": _("A community has one owners' committee, or one body standing in for it (C-15).")}
-        )
-    if problem := committee.seat_count_problem(kind, seat_count):
-        raise ValidationError({"seat_count": seat_count_message(problem)})
-    if problem := committee.term_problem(term_start, term_end):
-        raise ValidationError({"term_end": term_message(problem, term_start)})
+    body_rules_check(community=community, kind=kind, seat_count=seat_count, term_start=term_start, term_end=term_end)
     body = BodyPage(
         title=title or str(Kind(kind).label),
         slug=slugify(kind.replace("_", "-")),
