@@ -75,3 +75,16 @@ def can_read_meeting_records(user, meeting) -> bool:
     if body is not None and body.kind == BodyPage.Kind.PARTY_BRANCH:
         return can_see_party_members(user, community) or can_manage_meeting(user, meeting)
     return can_read_community_records(user, community) or can_manage_meeting(user, meeting)
+
+
+def notice_approver_roles(community) -> tuple[str, ...]:
+    """Who approves notices in the workflow: the owners' committee (or the interim committee, whose members hold
+    the same role); where none is in office, the residents' committee through the community staff (C-15)."""
+    committee_in_office = CommunityRole.objects.filter(
+        community=community, role=Role.OWNERS_COMMITTEE, group__user__isnull=False
+    ).exists()
+    return (Role.OWNERS_COMMITTEE,) if committee_in_office else (Role.COMMUNITY_STAFF,)
+
+
+def can_approve_notice(user, community) -> bool:
+    return community is not None and home_permissions.has_role(user, community, *notice_approver_roles(community))

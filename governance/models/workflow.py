@@ -9,10 +9,10 @@ def _community_of(obj):
     return community_of(obj)
 
 
-def _is_committee_member(user, community) -> bool:
-    from home.permissions import Role, has_role
+def _may_approve_in(user, community) -> bool:
+    from governance.permissions import can_approve_notice
 
-    return community is not None and has_role(user, community, Role.OWNERS_COMMITTEE)
+    return can_approve_notice(user, community)
 
 
 def _submitter(obj):
@@ -21,7 +21,8 @@ def _submitter(obj):
 
 
 class CommitteePeerApprovalTask(Task):
-    """Moderation step: another member of the page's own community committee approves (never the submitter).
+    """Moderation step: another member of the page's own community committee approves (never the submitter);
+    where no committee is in office, the community staff approve (C-15).
 
     A committee role in one community gives nothing in another; superusers keep Wagtail's usual override.
     """
@@ -41,7 +42,7 @@ class CommitteePeerApprovalTask(Task):
         submitter = _submitter(obj)
         if submitter is not None and submitter.pk == user.pk:
             return False
-        return _is_committee_member(user, _community_of(obj))
+        return _may_approve_in(user, _community_of(obj))
 
     def user_can_access_editor(self, obj, user):
         return self.user_may_review(obj, user)
@@ -72,10 +73,10 @@ class CommitteePeerApprovalTask(Task):
         if user.is_superuser:
             return states
         from home.models import CommunityPage
-        from home.permissions import Role, roles_in
+        from home.permissions import roles_in
 
         communities = [
-            c for c in CommunityPage.objects.only("pk", "path") if Role.OWNERS_COMMITTEE in roles_in(user, c.pk)
+            c for c in CommunityPage.objects.only("pk", "path") if roles_in(user, c.pk) and _may_approve_in(user, c)
         ]
         if not communities:
             return TaskState.objects.none()

@@ -14,7 +14,7 @@ PAGE_PERMISSIONS = {
     Role.OWNERS_COMMITTEE: ("add_page", "change_page", "publish_page"),
     Role.PARTY_BRANCH: ("add_page", "change_page", "publish_page"),
     Role.DELIBERATION_COUNCIL: ("add_page", "change_page"),
-    Role.COMMUNITY_STAFF: ("add_page", "change_page"),
+    Role.COMMUNITY_STAFF: ("add_page", "change_page", "publish_page"),  # publishes where no committee is (C-15)
 }
 
 

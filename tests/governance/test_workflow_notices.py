@@ -83,10 +83,30 @@ def test_committee_member_of_b_cannot_approve_a_notice_of_a(community):
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.COMMUNITY_STAFF, Role.DELIBERATION_COUNCIL])
 def test_non_committee_roles_cannot_approve(community, role):
+    member(community, Role.OWNERS_COMMITTEE)  # a committee is in office, so it alone approves
     notice = submitted(community, member(community, Role.COMMUNITY_STAFF))
     user = member(community, role)
     with pytest.raises(PermissionDenied):
         task_state_of(notice).task.specific.on_action(task_state_of(notice), user, "approve")
+
+
+def test_c15_without_a_committee_in_office_community_staff_approve_but_not_their_own(community):
+    author, colleague = member(community, Role.COMMUNITY_STAFF), member(community, Role.COMMUNITY_STAFF)
+    notice = submitted(community, author)
+    task = task_state_of(notice).task.specific
+    assert task.get_actions(notice, author) == []
+    assert task.get_task_states_user_can_moderate(colleague).count() == 1
+    task.on_action(task_state_of(notice), colleague, "approve")
+    notice.refresh_from_db()
+    assert notice.live
+
+
+def test_c15_community_staff_stop_approving_once_a_committee_is_in_office(community):
+    staff = member(community, Role.COMMUNITY_STAFF)
+    notice = submitted(community, member(community, Role.COMMUNITY_STAFF))
+    member(community, Role.OWNERS_COMMITTEE)
+    with pytest.raises(PermissionDenied):
+        task_state_of(notice).task.specific.on_action(task_state_of(notice), staff, "approve")
 
 
 def test_submitter_does_not_see_own_notice_in_moderation_queue(community):
