@@ -24,6 +24,7 @@ from governance.models import (
     MinutesSignature,
     Resolution,
 )
+from governance.services.notices import meeting_notice_post
 from home.models import AuditEntry, CommunityRole
 from home.services.audit import audit_record
 from home.services.notifications import notify
@@ -234,6 +235,7 @@ def meeting_notice_publish(*, actor, meeting: MeetingPage, now: datetime | None 
         when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
         for user in recipients:
             notify(recipient=user, title=title, body=f"{when} {meeting.place}".strip(), url=_url(meeting))
+        meeting_notice_post(actor=actor, meeting=meeting, body=body, community=community)
     return meeting
 
 

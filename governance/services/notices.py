@@ -5,16 +5,19 @@ community's records (V-15), and it is addressed to the whole community or to a b
 (verified residency). The community's governing roles and bureau staff see every notice of the community.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Case, Count, Exists, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
 from governance.domain.notices import Access, NoticeFacts, ReaderFacts, notice_access
-from governance.models import CommitteePeerApprovalTask, NoticePage, NoticeRead
+from governance.models import BodyPage, CommitteePeerApprovalTask, NoticePage, NoticeRead
 from governance.permissions import can_read_community_records, community_of
 from home import permissions as home_permissions
 from home.models import Building, CommunityRole, Residency
@@ -215,3 +218,45 @@ def approval_requested_notify(*, page, submitter) -> int:
         notify(recipient=peer, title=title, body=body, url=url)
         sent += 1
     return sent
+
+
+# --- the notice of a meeting --------------------------------------------------------------------------------
+
+
+def meeting_notice_post(*, actor, meeting, body, community) -> NoticePage | None:
+    """Post the notice of a meeting on the community's notice board (type "meeting notice", members only), as
+    part of publishing the meeting's notice: the body's managers already decided to announce it (A-09, C-07).
+    Party-branch meetings stay off the community board (G-03). Posting twice gives the same notice."""
+    if body.kind == BodyPage.Kind.PARTY_BRANCH:
+        return None
+    slug = f"meeting-{meeting.pk}-notice"
+    existing = NoticePage.objects.child_of(community).filter(slug=slug).first()
+    if existing is not None:
+        return existing
+    starts = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+    where = meeting.place or meeting.online_link
+    agenda = format_html_join("", "<li>{}</li>", ((item.title,) for item in meeting.agenda_items.all()))
+    text = format_html(
+        '<p>{}：{}</p><p>{}：{}</p><p>{}：</p><ol>{}</ol><p><a href="{}">{}</a></p>',
+        _("Time"),
+        starts,
+        _("Place"),
+        where or "—",
+        _("Agenda"),
+        agenda,
+        meeting.url or "",
+        _("Meeting page"),
+    )
+    notice = NoticePage(
+        title=_("Meeting notice: %(title)s") % {"title": meeting.title},
+        slug=slug,
+        notice_type=NoticePage.Type.MEETING,
+        audience=NoticePage.Audience.COMMUNITY,
+        is_public=False,
+        issuer=body.title,
+        body=text,
+        expire_at=meeting.starts_at + timedelta(days=1),
+    )
+    community.add_child(instance=notice)
+    notice.save_revision(user=actor, log_action=True).publish(user=actor, skip_permission_checks=True)
+    return notice
