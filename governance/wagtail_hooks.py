@@ -7,6 +7,7 @@ from wagtail import hooks
 from governance.models import NoticePage
 from governance.services.notices import notice_workflow_ensure
 from home.models import CommunityPage
+from home.permissions import is_bureau_staff
 
 PUBLISH_ACTION = "action-publish"
 SUBMIT_ACTION = "action-submit"
@@ -25,8 +26,13 @@ def create_copied_community_notice_workflow(request, page, new_page):
         notice_workflow_ensure(new_page.specific)
 
 
+def _may_publish_alone(user) -> bool:
+    """Superusers, and housing-bureau staff posting to the communities they supervise."""
+    return user.is_superuser or is_bureau_staff(user)
+
+
 def _publishes_alone(request) -> bool:
-    return request.method == "POST" and PUBLISH_ACTION in request.POST and not request.user.is_superuser
+    return request.method == "POST" and PUBLISH_ACTION in request.POST and not _may_publish_alone(request.user)
 
 
 def _submit_instead(request) -> None:
@@ -62,5 +68,5 @@ def _is_notice_editor(request, context) -> bool:
 
 @hooks.register("construct_page_action_menu")
 def hide_publish_on_notices(menu_items, request, context):
-    if not request.user.is_superuser and _is_notice_editor(request, context):
+    if not _may_publish_alone(request.user) and _is_notice_editor(request, context):
         menu_items[:] = [item for item in menu_items if item.name != PUBLISH_ACTION]

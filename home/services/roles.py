@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import GroupPagePermission
 
-from home.models import CommunityPage, CommunityRole
+from home.models import CommunityIndexPage, CommunityPage, CommunityRole
 
 Role = CommunityRole.Role
 
@@ -43,6 +43,7 @@ def community_roles_ensure(community: CommunityPage) -> dict[str, Group]:
     return groups
 
 
+BUREAU_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 BUREAU_MODEL_PERMISSIONS = (
     ("home", "add_district"),
     ("home", "change_district"),
@@ -57,6 +58,12 @@ def bureau_group() -> Group:
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
     for app_label, codename in BUREAU_MODEL_PERMISSIONS:
         group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    index = CommunityIndexPage.objects.first()
+    if index is not None:
+        # The bureau may post to any community (issue 3: notices); its notices need no committee approval.
+        for codename in BUREAU_PAGE_PERMISSIONS:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
     return group
 
 

@@ -266,3 +266,17 @@ def test_editor_accepts_a_building_notice_of_its_own_community(client, community
     response = client.post(add_url(community), data)
     assert response.status_code == 302, response.context["form"].errors
     assert list(NoticePage.objects.get().buildings.all()) == [own]
+
+
+def test_bureau_staff_post_a_notice_to_any_community_directly(client, community):
+    from home.services.roles import bureau_group
+    from tests.factories import UserFactory
+
+    officer = UserFactory()
+    bureau_group().user_set.add(officer)
+    client.force_login(officer)
+    response = client.post(add_url(community), create_form_data(**{"action-publish": "1"}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    notice = NoticePage.objects.child_of(community).get()
+    assert notice.live
+    assert notice.current_workflow_state is None
