@@ -126,21 +126,28 @@ def minutes_edit(request, meeting_id):
     )
 
 
-@login_required
-@require_POST
-def minutes_submit(request, meeting_id):
+def _minutes_step(request, meeting_id, step, done_message):
+    """Run one manager's step on a meeting's minutes (submit, publish) and come back with its outcome."""
     meeting = _managed_meeting(request, meeting_id)
     minutes = svc.minutes_of(meeting)
     if minutes is None:
         messages.error(request, _("Write the minutes first."))
         return _back(meeting)
     try:
-        svc.minutes_submit(actor=request.user, minutes=minutes)
+        step(actor=request.user, minutes=minutes)
     except ValidationError as error:
         messages.error(request, _errors_of(error))
     else:
-        messages.success(request, _("The attending members have been asked to sign the minutes."))
+        messages.success(request, done_message)
     return _back(meeting)
+
+
+@login_required
+@require_POST
+def minutes_submit(request, meeting_id):
+    return _minutes_step(
+        request, meeting_id, svc.minutes_submit, _("The attending members have been asked to sign the minutes.")
+    )
 
 
 @login_required
@@ -166,18 +173,7 @@ def minutes_sign(request, meeting_id):
 @login_required
 @require_POST
 def minutes_publish(request, meeting_id):
-    meeting = _managed_meeting(request, meeting_id)
-    minutes = svc.minutes_of(meeting)
-    if minutes is None:
-        messages.error(request, _("Write the minutes first."))
-        return _back(meeting)
-    try:
-        svc.minutes_publish(actor=request.user, minutes=minutes)
-    except ValidationError as error:
-        messages.error(request, _errors_of(error))
-    else:
-        messages.success(request, _("The minutes are published."))
-    return _back(meeting)
+    return _minutes_step(request, meeting_id, svc.minutes_publish, _("The minutes are published."))
 
 
 class ResolutionForm(forms.Form):
