@@ -50,7 +50,9 @@ def test_building_targeted_notice_hidden_from_residents_of_other_buildings(clien
     client.force_login(resident_of(second))
     assert client.get(notice.url).status_code == 403
     client.force_login(resident_of(first))
-    assert client.get(notice.url).status_code == 200
+    response = client.get(notice.url)
+    assert response.status_code == 200
+    assert notice.title in response.content.decode()
 
 
 def test_public_building_targeted_notice_still_hidden_from_other_buildings(client, community):
@@ -64,7 +66,9 @@ def test_public_building_targeted_notice_still_hidden_from_other_buildings(clien
 def test_committee_and_staff_see_building_targeted_notices(client, community, role):
     notice = notice_add(community, buildings=[BuildingFactory(community=community)])
     client.force_login(member(community, role))
-    assert client.get(notice.url).status_code == 200
+    response = client.get(notice.url)
+    assert response.status_code == 200
+    assert notice.title in response.content.decode()
 
 
 def test_expired_notice_is_gone(client, community):

@@ -200,7 +200,9 @@ def test_other_roles_get_403_on_the_queue(client, community, role):
 
 def test_community_staff_see_the_queue(client, community):
     client.force_login(member(community, Role.COMMUNITY_STAFF))
-    assert client.get(queue_url(community)).status_code == 200
+    response = client.get(queue_url(community))
+    assert response.status_code == 200
+    assert "待审核的房屋认证申请" in response.content.decode()
 
 
 def test_anonymous_visitor_is_sent_to_login_from_the_queue(client, community):

@@ -64,7 +64,9 @@ def test_bureau_staff_get_in(client, community):
     officer = UserFactory()
     officer.groups.add(bureau_group())
     client.force_login(officer)
-    assert client.get(residents_url(community)).status_code == 200
+    response = client.get(residents_url(community))
+    assert response.status_code == 200
+    assert "居民专区" in response.content.decode()
 
 
 def test_unknown_community_is_404(client):
