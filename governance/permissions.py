@@ -88,3 +88,30 @@ def notice_approver_roles(community) -> tuple[str, ...]:
 
 def can_approve_notice(user, community) -> bool:
     return community is not None and home_permissions.has_role(user, community, *notice_approver_roles(community))
+
+
+# ---------------------------------------------------------------- 议事厅 (discussions)
+
+
+def can_take_part_in_discussions(user, community) -> bool:
+    """Open topics, reply, follow, report, receive live posts: the community's verified residents and its role
+    holders. Roles elsewhere give nothing here; bureau staff read but do not take part."""
+    return bool(home_permissions.roles_in(user, community))
+
+
+def can_read_topic(user, topic) -> bool:
+    """Members read every topic of their community, bureau staff too; everyone else only public topics."""
+    return topic.is_public or home_permissions.can_view_community_content(user, topic.community_id)
+
+
+def can_moderate_discussions(user, community) -> bool:
+    """Pin, close, hide and restore: the owners' committee, the deliberation council and the community staff
+    (who stand in where no committee is in office, as for notices, C-15)."""
+    return home_permissions.has_role(
+        user, community, Role.OWNERS_COMMITTEE, Role.DELIBERATION_COUNCIL, Role.COMMUNITY_STAFF
+    )
+
+
+def can_start_owners_decision(user, community) -> bool:
+    """The owners' committee convenes owners' decisions; the community staff stand in where there is none."""
+    return home_permissions.has_role(user, community, Role.OWNERS_COMMITTEE, Role.COMMUNITY_STAFF)

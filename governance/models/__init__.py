@@ -1,4 +1,6 @@
 from .bodies import BodyPage, Membership
+from .decisions import OwnersDecision
+from .discussions import Post, PostImage, PostReport, PostRevision, Topic, TopicReader
 from .meetings import AgendaItem, Attendance, MeetingPage, Minutes, MinutesRevision, MinutesSignature, Resolution
 from .notices import NoticeAttachment, NoticePage, NoticeRead
 from .policy import PolicyIndexPage
@@ -17,6 +19,13 @@ __all__ = [
     "NoticeAttachment",
     "NoticePage",
     "NoticeRead",
+    "OwnersDecision",
     "PolicyIndexPage",
+    "Post",
+    "PostImage",
+    "PostReport",
+    "PostRevision",
     "Resolution",
+    "Topic",
+    "TopicReader",
 ]

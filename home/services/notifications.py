@@ -22,12 +22,13 @@ from home.models import Notification
 logger = logging.getLogger(__name__)
 
 
-def notify(*, recipient, title: str, body: str = "", url: str = "") -> Notification:
+def notify(*, recipient, title: str, body: str = "", url: str = "", email: bool = True) -> Notification:
+    """`email=False` keeps it in the portal: for messages the recipient asked not to get by email."""
     notification = Notification.objects.create(
         recipient=recipient, title=str(title)[:200], body=str(body), url=str(url)[:300]
     )
     transaction.on_commit(lambda: _push(notification))
-    if recipient.email:
+    if email and recipient.email:
         transaction.on_commit(lambda: _enqueue_email(notification.pk))
     return notification
 
