@@ -110,6 +110,9 @@ class PostRevision(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self):
+        return f"#{self.post_id} @ {self.replaced_at:%Y-%m-%d %H:%M}"
+
 
 def post_image_path(instance, filename):
     return f"discussions/{instance.post.topic.community_id}/{instance.token}.{filename.rsplit('.', 1)[-1]}"
@@ -127,6 +130,9 @@ class PostImage(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self):
+        return self.token
 
 
 class PostReport(models.Model):
@@ -159,6 +165,9 @@ class PostReport(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"#{self.post_id} {self.reason}"
+
 
 class TopicReader(models.Model):
     """One user's relation to a topic: how far they have read, whether they follow it and want email."""
@@ -173,3 +182,6 @@ class TopicReader(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["topic", "user"], name="one_reader_row_per_topic_and_user")]
         indexes = [models.Index(fields=["topic", "follows"], name="topic_followers")]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.topic_id}"

@@ -123,9 +123,7 @@ def _prepared_images(uploads) -> list[tuple[ContentFile, int, int, str]]:
     2048 px on a side, and no EXIF or other metadata, so no location leaves the phone."""
     uploads = [u for u in (uploads or []) if u]
     if len(uploads) > rules.MAX_IMAGES_PER_POST:
-        raise ValidationError(
-            {"images": _("At most %(max)s pictures per post.") % {"max": rules.MAX_IMAGES_PER_POST}}
-        )
+        raise ValidationError({"images": _("At most %(max)s pictures per post.") % {"max": rules.MAX_IMAGES_PER_POST}})
     prepared = []
     for upload in uploads:
         if upload.size > rules.MAX_IMAGE_BYTES:
@@ -230,7 +228,15 @@ def topic_open(
 
 
 def post_reply(
-    *, actor, topic: Topic, body: str, parent: Post | None = None, stance: str = "", show_as: str = "", images=(), now=None
+    *,
+    actor,
+    topic: Topic,
+    body: str,
+    parent: Post | None = None,
+    stance: str = "",
+    show_as: str = "",
+    images=(),
+    now=None,
 ) -> Post:
     now = now or timezone.now()
     _require_participant(actor, topic.community_id)
@@ -504,9 +510,7 @@ def topic_to_agenda_item(*, actor, topic: Topic, meeting: MeetingPage) -> Agenda
     if meeting.notice_published_at is not None or meeting.starts_at <= timezone.now():
         raise ValidationError(_("The agenda of this meeting is locked: its notice has been published (A-09)."))
     if meeting.has_unpublished_changes:
-        raise ValidationError(
-            _("This meeting has unpublished changes in the admin; publish or discard them first.")
-        )
+        raise ValidationError(_("This meeting has unpublished changes in the admin; publish or discard them first."))
     with transaction.atomic():
         last = meeting.agenda_items.aggregate(last=Max("sort_order"))["last"]
         item = AgendaItem.objects.create(
@@ -552,7 +556,10 @@ def topic_to_owners_decision(*, actor, topic: Topic) -> OwnersDecision:
         topic.owners_decision = decision
         topic.save(update_fields=["owners_decision"])
         audit_record(
-            actor=actor, community=topic.community, action="topic.to_owners_decision", target=topic,
+            actor=actor,
+            community=topic.community,
+            action="topic.to_owners_decision",
+            target=topic,
             after={"owners_decision": decision.pk},
         )
         transaction.on_commit(lambda: live.topic_changed(topic.pk))
