@@ -1,4 +1,4 @@
-from .views import bodies, meetings, notices
+from .views import bodies, discussion_moderation, discussions, meetings, notices
 
 app_name = "governance"
 
@@ -6,4 +6,6 @@ urlpatterns = [
     *bodies.urlpatterns,
     *meetings.urlpatterns,
     *notices.urlpatterns,
+    *discussions.urlpatterns,
+    *discussion_moderation.urlpatterns,
 ]
