@@ -69,7 +69,6 @@ class MeetingPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(meeting_detail(self, request.user))
-        context["agenda"] = list(self.agenda_items.select_related("document").order_by("sort_order"))
         return context
 
 

@@ -558,6 +558,16 @@ def minutes_overdue_notify(*, today: date | None = None) -> list[MeetingPage]:
 # ---------------------------------------------------------------- reads for the meeting page, print view and feed
 
 
+def agenda_of(meeting: MeetingPage, user) -> list:
+    """The agenda in order, each item with the 议事厅 topic it came from (`topic_link`) when the user may read
+    that topic; one query however long the agenda."""
+    items = list(meeting.agenda_items.select_related("document", "source_topic").order_by("sort_order"))
+    for item in items:
+        topic = getattr(item, "source_topic", None)
+        item.topic_link = topic if topic is not None and permissions.can_read_topic(user, topic) else None
+    return items
+
+
 def meeting_detail(meeting: MeetingPage, user, today: date | None = None) -> dict:
     """Everything the meeting page and the print view show, in a fixed number of queries."""
     body = body_of(meeting)
@@ -584,6 +594,7 @@ def meeting_detail(meeting: MeetingPage, user, today: date | None = None) -> dic
     today = today or timezone.localdate()
     return {
         "body": body,
+        "agenda": agenda_of(meeting, user),
         "can_manage": can_manage,
         "can_read": can_read,
         "attendance_rows": rows,
