@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.domain import discussions as rules
 from governance.models import PostReport, Topic
@@ -33,6 +34,7 @@ def _show_as_field(options):
         label=_("Post as"),
         choices=options,
         initial=options[0][0] if options else "",
+        required=False,
         widget=forms.RadioSelect,
         help_text=_("Your phone number is never shown."),
     )
@@ -44,7 +46,7 @@ class TopicForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of topic"),
         choices=[
-            (Topic.Kind.DISCUSSION, _("Discussion")),
+            (Topic.Kind.DISCUSSION, pgettext_lazy("discussion kind", "Discussion")),
             (Topic.Kind.PROPOSAL, _("Proposal (replies can take a stance)")),
         ],
         initial=Topic.Kind.DISCUSSION,
@@ -70,9 +72,9 @@ class TopicForm(forms.Form):
 
 
 STANCE_CHOICES = [
-    ("support", _("Support")),
-    ("oppose", _("Oppose")),
-    ("neutral", _("Neutral")),
+    ("support", pgettext_lazy("stance", "Support")),
+    ("oppose", pgettext_lazy("stance", "Oppose")),
+    ("neutral", pgettext_lazy("stance", "Neutral")),
     ("", _("No stance")),
 ]
 
