@@ -66,7 +66,7 @@ def test_members_see_all_topics_pinned_first_then_by_last_activity(client, place
     html = text_of(client.get(reverse("governance:topic_list", args=[community.pk])))
     order = [int(n) for n in re.findall(r'<li class="topic-row[^"]*" id="topic-(\d+)"', html)]
     assert order == [pinned.pk, old.pk, recent.pk]
-    assert "已置顶" in html and "发起话题" in html and 'data-live-community="%d"' % community.pk in html
+    assert "已置顶" in html and "发起话题" in html and f'data-live-community="{community.pk}"' in html
 
 
 def test_the_list_filters_by_building_kind_and_status(client, place):
