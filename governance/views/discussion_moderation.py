@@ -64,6 +64,17 @@ def topic_moderation_context(request, topic) -> dict:
     }
 
 
+def topic_list_moderation_context(request, community) -> dict:
+    """For the topic list: the link to the reports queue with its open count, for moderators only
+    (`reports_url` and `open_report_count`; empty for everyone else)."""
+    if not permissions.can_moderate_discussions(request.user, community):
+        return {}
+    return {
+        "open_report_count": open_report_count(community),
+        "reports_url": reverse("governance:discussion_reports", args=[community.pk]),
+    }
+
+
 # ---------------------------------------------------------------- reports queue
 
 

@@ -362,3 +362,29 @@ def test_draft_owners_decision_refused_to_others(client, place):
     for user in (place["moderator_b"], place["other"]):
         client.force_login(user)
         assert client.get(url).status_code == 403
+
+
+def test_topic_page_shows_the_committee_tools_to_moderators_only(client, place):
+    url = reverse("governance:topic_detail", args=[place["topic"].pk])
+    manage_url = reverse("governance:topic_manage", args=[place["topic"].pk])
+    moderate_url = reverse("governance:post_moderate", args=[place["reply"].pk])
+    client.force_login(place["moderator"])
+    html = client.get(url).content.decode()
+    assert manage_url in html and moderate_url in html
+    assert reverse("governance:discussion_reports", args=[place["a"].pk]) in html
+    client.force_login(place["other"])
+    html = client.get(url).content.decode()
+    assert manage_url not in html and moderate_url not in html
+
+
+def test_topic_list_context_links_moderators_to_the_reports_queue(rf, place):
+    from governance.views.discussion_moderation import topic_list_moderation_context
+
+    svc.post_report(actor=place["author"], post=place["reply"], reason=PostReport.Reason.SPAM)
+    request = rf.get("/")
+    request.user = place["moderator_b"]
+    assert topic_list_moderation_context(request, place["a"]) == {}
+    request.user = place["moderator"]
+    context = topic_list_moderation_context(request, place["a"])
+    assert context["open_report_count"] == 1
+    assert context["reports_url"] == reverse("governance:discussion_reports", args=[place["a"].pk])

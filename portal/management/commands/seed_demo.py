@@ -35,6 +35,7 @@ from home.services import claims, communities, registry
 from home.services.roles import bureau_group, role_grant
 from portal.management.demo_bodies import seed_bodies
 from portal.management.demo_city import DEMO_PASSWORD, AccountSpec, City, CommunitySpec, PersonSpec, build_city
+from portal.management.demo_discussions import seed_discussions
 from portal.management.demo_meetings import seed_meetings
 from portal.management.demo_notices import seed_notices
 
@@ -70,8 +71,9 @@ class Command(BaseCommand):
                 pages = {spec.key: self._community(spec, index, sub_districts) for spec in city.communities}
                 users = {spec.username: self._account(spec, pages) for spec in city.accounts}
                 self._claims(city, pages, users)
-            # Governance on top of the registry: bodies first (meetings need their members), then notices.
-            for seed_part in (seed_bodies, seed_meetings, seed_notices):
+            # Governance on top of the registry: bodies first (meetings need their members), then notices, then
+            # the 议事厅 (its committee puts a topic on a meeting's agenda).
+            for seed_part in (seed_bodies, seed_meetings, seed_notices, seed_discussions):
                 with transaction.atomic():
                     seed_part(self.stdout)
         self._summary(city, pages, before, _counts(), time.monotonic() - started)
