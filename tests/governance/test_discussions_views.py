@@ -475,3 +475,25 @@ def test_the_community_page_links_the_topic_list_with_the_open_count(client, pla
     assert "2 个进行中的话题" in html
     client.logout()
     assert "0 个进行中的话题" in text_of(client.get(community.url))
+
+
+# ---------------------------------------------------------------- fragments of the live push
+
+
+def test_live_fragments_render_without_a_request_or_per_user_controls(place):
+    from governance.services import discussions_live as live
+
+    community, author = place
+    topic = topic_by(author, community, kind=Topic.Kind.PROPOSAL)
+    top = reply(author, topic, "<b>第一条</b>", stance="oppose")
+    nested = reply(author, topic, "第二条", parent=top)
+    html = live.post_payload(Post.objects.get(pk=top.pk))["html"]
+    assert f'<li class="post" id="post-{top.pk}" data-post-id="{top.pk}"' in html
+    assert f'<ol class="replies" id="replies-{top.pk}">' in html and "&lt;b&gt;" in html
+    assert reverse("governance:post_report", args=[top.pk]) in html and f"?reply_to={top.pk}" in html
+    assert "/edit/" not in html and "/delete/" not in html and "csrfmiddlewaretoken" not in html
+    html = live.post_payload(Post.objects.get(pk=nested.pk))["html"]
+    assert f'<li class="post reply" id="post-{nested.pk}"' in html and 'class="replies"' not in html
+    row = live.topic_payload(Topic.objects.select_related("building").get(pk=topic.pk))["html"]
+    assert f'<li class="topic-row" id="topic-{topic.pk}"' in row and "1号楼住户" in row and "2 条回复" in row
+    assert "topic-unread" not in row
