@@ -342,7 +342,7 @@ def _fees(community, demo: bool) -> Script:
         lines.append(
             Line(
                 "v2",
-                300,
+                200,
                 "物业就知道收钱，大家干脆都别交了，看他们能怎么样！",
                 report=("v3", PostReport.Reason.OTHER, "号召大家拒交物业费，不利于理性讨论"),
             )

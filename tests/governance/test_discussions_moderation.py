@@ -287,6 +287,7 @@ def test_topic_becomes_an_agenda_item_linked_both_ways(client, place, meetings):
     client.force_login(place["other"])
     page = client.get(meeting.url).content.decode()
     assert f'href="{reverse("governance:topic_detail", args=[topic.pk])}"' in page and "来自议事厅话题" in page
+    assert page.count(reverse("governance:topic_detail", args=[topic.pk])) == 1  # the link, not the raw address
 
 
 def test_meeting_page_hides_the_topic_link_from_outsiders(client, place, meetings):
