@@ -347,7 +347,8 @@ def test_draft_owners_decision_is_created_once_and_readable_by_the_committee(cli
     page = client.get(reverse("governance:owners_decision_detail", args=[decision.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "停车位划线方案" in html
-    assert reverse("governance:topic_detail", args=[topic.pk]) in html
+    assert html.count(reverse("governance:topic_detail", args=[topic.pk])) == 1  # linked, not as raw text
+    assert "东门口的空地能不能划成车位？" in html  # the opening post is the draft's description
     assert AuditEntry.objects.filter(action="topic.to_owners_decision").exists()
 
 
