@@ -11,7 +11,7 @@ from io import BytesIO
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -271,22 +271,19 @@ def _notify_followers(post: Post) -> None:
     """One unread notification per follower and topic: a busy topic does not flood anyone's inbox."""
     topic = post.topic
     url = topic_url(topic)
+    # Followers who still have an unread notification of this topic are left out in the query itself, so a
+    # busy topic with many followers loads only the few who need a new one (bench/discussions_ws.py).
+    waiting = Notification.objects.filter(recipient_id=OuterRef("user_id"), url=url, read_at__isnull=True)
     readers = list(
         TopicReader.objects.filter(
             topic=topic, follows=True, user__groups__community_role__community_id=topic.community_id
         )
         .exclude(user_id=post.author_id)
+        .exclude(Exists(waiting))
         .select_related("user")
         .distinct()
     )
-    waiting = set(
-        Notification.objects.filter(
-            recipient_id__in=[r.user_id for r in readers], url=url, read_at__isnull=True
-        ).values_list("recipient_id", flat=True)
-    )
     for reader in readers:
-        if reader.user_id in waiting:
-            continue
         notify(
             recipient=reader.user,
             title=_("New reply in “%(title)s”") % {"title": topic.title},
