@@ -390,3 +390,8 @@ def test_topic_list_context_links_moderators_to_the_reports_queue(rf, place):
     context = topic_list_moderation_context(request, place["a"])
     assert context["open_report_count"] == 1
     assert context["reports_url"] == reverse("governance:discussion_reports", args=[place["a"].pk])
+    from django.template.loader import render_to_string
+
+    html = render_to_string("governance/discussions/_reports_link.html", context)
+    assert context["reports_url"] in html and "1 条待处理举报" in html
+    assert render_to_string("governance/discussions/_reports_link.html", {}).strip() == ""
