@@ -15,7 +15,8 @@ from governance.models import AgendaItem, OwnersDecision, PostReport, Topic
 from governance.services import discussions as svc
 from governance.services import meetings as meeting_svc
 from home.models import AuditEntry, CommunityRole
-from tests.factories import member
+from home.services.roles import bureau_group
+from tests.factories import UserFactory, member
 from tests.governance.discussion_helpers import discussion_community, resident_in, topic_by
 from tests.governance.test_meetings_support import body_with_members, meeting_under
 
@@ -364,6 +365,11 @@ def test_draft_owners_decision_refused_to_others(client, place):
     for user in (place["moderator_b"], place["other"]):
         client.force_login(user)
         assert client.get(url).status_code == 403
+    bureau = UserFactory()
+    bureau_group().user_set.add(bureau)
+    for user in (bureau, member(place["a"], Role.COMMUNITY_STAFF), council):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
 
 
 def test_topic_page_shows_the_committee_tools_to_moderators_only(client, place):
