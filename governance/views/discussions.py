@@ -237,14 +237,17 @@ def post_reply(request, topic_id):
     if refusal:
         return refusal
     options = svc.author_label_options(request.user, topic.community)
-    form = ReplyForm(request.POST, request.FILES, topic=topic, show_as_options=options)
     parent = None
+    if request.POST.get("parent"):
+        # Another topic's post, or no post at all: nothing to reply to here.
+        parent_id = request.POST["parent"]
+        parent = Post.objects.filter(topic=topic, pk=parent_id).first() if parent_id.isdigit() else None
+        if parent is None:
+            raise Http404
+    auto_id = "id_reply_%s" if parent is not None else "id_%s"
+    form = ReplyForm(request.POST, request.FILES, topic=topic, show_as_options=options, auto_id=auto_id)
     if form.is_valid():
         data = form.cleaned_data
-        if data.get("parent"):
-            parent = Post.objects.filter(topic=topic, pk=data["parent"]).first()
-            if parent is None:
-                raise Http404
         try:
             post = svc.post_reply(
                 actor=request.user,

@@ -497,3 +497,25 @@ def test_live_fragments_render_without_a_request_or_per_user_controls(place):
     row = live.topic_payload(Topic.objects.select_related("building").get(pk=topic.pk))["html"]
     assert f'<li class="topic-row" id="topic-{topic.pk}"' in row and "1号楼住户" in row and "2 条回复" in row
     assert "topic-unread" not in row
+
+
+def test_a_failed_reply_to_a_post_comes_back_under_that_post_with_the_text_kept(client, place):
+    community, author = place
+    topic = topic_by(author, community)
+    first = reply(author, topic, "第一条")
+    client.force_login(author)
+    long_text = "长" * 5001
+    response = client.post(reverse("governance:post_reply", args=[topic.pk]), {"body": long_text, "parent": first.pk})
+    html = text_of(response)
+    assert response.status_code == 400 and f'id="reply-form-{first.pk}"' in html
+    assert html.index(f'id="reply-form-{first.pk}"') < html.index(long_text) < html.index('id="reply-heading"')
+    assert Post.objects.filter(topic=topic).count() == 2
+
+
+def test_a_parent_from_another_topic_is_refused_and_nothing_is_written(client, place):
+    community, author = place
+    topic = topic_by(author, community)
+    elsewhere = reply(author, topic_by(author, community, title="别的话题", minutes_ago=50), "别处")
+    client.force_login(author)
+    response = client.post(reverse("governance:post_reply", args=[topic.pk]), {"body": "串台", "parent": elsewhere.pk})
+    assert response.status_code == 404 and not Post.objects.filter(body="串台").exists()
