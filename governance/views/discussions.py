@@ -20,7 +20,7 @@ from governance.domain import discussions as rules
 from governance.forms_discussions import PostEditForm, PostReportForm, ReplyForm, TopicForm
 from governance.models import Post, PostImage, Topic, TopicReader
 from governance.services import discussions as svc
-from governance.views.discussion_moderation import topic_moderation_context
+from governance.views.discussion_moderation import topic_list_moderation_context, topic_moderation_context
 from home.models import Building, CommunityPage
 
 FORBIDDEN_TEMPLATE = "governance/discussions/forbidden.html"
@@ -111,6 +111,7 @@ def topic_list(request, community_id):
         "filters": filters,
         "is_member": is_member,
         "show_unread": is_member,
+        **topic_list_moderation_context(request, community),
     }
     return render(request, "governance/discussions/topic_list.html", context)
 

@@ -519,3 +519,13 @@ def test_a_parent_from_another_topic_is_refused_and_nothing_is_written(client, p
     client.force_login(author)
     response = client.post(reverse("governance:post_reply", args=[topic.pk]), {"body": "串台", "parent": elsewhere.pk})
     assert response.status_code == 404 and not Post.objects.filter(body="串台").exists()
+
+
+def test_moderators_find_the_reports_queue_from_the_topic_list(client, place):
+    community, author = place
+    topic_by(author, community)
+    url = reverse("governance:topic_list", args=[community.pk])
+    client.force_login(member(community, Role.OWNERS_COMMITTEE))
+    assert reverse("governance:discussion_reports", args=[community.pk]) in text_of(client.get(url))
+    client.force_login(author)
+    assert reverse("governance:discussion_reports", args=[community.pk]) not in text_of(client.get(url))
