@@ -499,6 +499,7 @@ def agenda_meetings_for(user, community):
 
 def topic_to_agenda_item(*, actor, topic: Topic, meeting: MeetingPage) -> AgendaItem:
     """Put the topic on a meeting's agenda; the item links back to the topic and the topic to the item."""
+    meeting = MeetingPage.objects.get(pk=meeting.pk)  # the caller's copy may predate its last revision
     community = permissions.community_of(meeting)
     if community is None or community.pk != topic.community_id or not permissions.can_manage_meeting(actor, meeting):
         raise PermissionDenied
@@ -510,11 +511,11 @@ def topic_to_agenda_item(*, actor, topic: Topic, meeting: MeetingPage) -> Agenda
         raise ValidationError(_("This meeting has unpublished changes in the admin; publish or discard them first."))
     with transaction.atomic():
         last = meeting.agenda_items.aggregate(last=Max("sort_order"))["last"]
+        opening = topic.posts.filter(is_opening=True, deleted_at__isnull=True, hidden_at__isnull=True).first()
         item = AgendaItem.objects.create(
             meeting=meeting,
             title=topic.title,
-            description=_("From the discussion “%(title)s” in the 议事厅: %(url)s")
-            % {"title": topic.title, "url": topic_url(topic)},
+            description=excerpt(opening.body, 300) if opening else "",
             sort_order=(last if last is not None else -1) + 1,
         )
         # The page's revision must carry the new item, or the next edit in the admin would drop it.
@@ -540,14 +541,12 @@ def topic_to_owners_decision(*, actor, topic: Topic) -> OwnersDecision:
         raise PermissionDenied
     if topic.owners_decision_id:
         raise ValidationError(_("A draft owners' decision already exists for this topic."))
-    opening = topic.posts.filter(is_opening=True).first()
+    opening = topic.posts.filter(is_opening=True, deleted_at__isnull=True, hidden_at__isnull=True).first()
     with transaction.atomic():
         decision = OwnersDecision.objects.create(
             community_id=topic.community_id,
             title=topic.title,
-            description=(opening.body if opening and not opening.deleted_at else "")
-            + "\n\n"
-            + _("From the discussion in the 议事厅: %(url)s") % {"url": topic_url(topic)},
+            description=opening.body if opening else "",
             created_by=actor,
         )
         topic.owners_decision = decision
