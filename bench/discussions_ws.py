@@ -56,6 +56,7 @@ def parse_args():
     parser.add_argument("--redis-db", type=int, default=14)
     parser.add_argument("--posts-via", choices=["daphne", "gunicorn"], default="daphne")
     parser.add_argument("--gunicorn-workers", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=10, help="posts sent first and not measured")
     parser.add_argument("--drain-seconds", type=float, default=10.0, help="how long to wait for stragglers")
     parser.add_argument("--target-p99-ms", type=float, default=150.0)
     parser.add_argument(
@@ -65,6 +66,7 @@ def parse_args():
         help="postgres: a throwaway database on the server of DATABASE_URL "
         "(default postgres://postgres@127.0.0.1:5432/postgres), created and dropped by this script",
     )
+    parser.add_argument("--conn-max-age", type=int, help="DB_CONN_MAX_AGE (default: 60 on PostgreSQL, 0 on SQLite)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (server logs)")
     parser.add_argument("--profile", action="store_true", help="run daphne under cProfile; prints its top functions")
     args = parser.parse_args()
@@ -279,12 +281,22 @@ async def run(args, ws_port: int, post_port: int, topic_id: int, sessions: list[
         pass
     connect_seconds = time.perf_counter() - connect_started
     await asyncio.sleep(1.0)  # let group_add settle everywhere
+    loop = asyncio.get_running_loop()
+
+    # Warm-up, not measured: the first requests of a fresh server load templates, open connections and run
+    # code paths for the first time. Posted by the last users, so no one nears the per-user posting limit.
+    for i in range(args.warmup):
+        await loop.run_in_executor(None, post_reply, post_port, topic_id, sessions[-1 - i % len(sessions)], 900000 + i)
+        await asyncio.sleep(args.interval_ms / 1000)
+    await asyncio.sleep(1.0 if args.warmup else 0)
+    for mine in received:
+        mine.clear()
+    duplicates[0] = 0
 
     posts = int(args.seconds * 1000 / args.interval_ms)
     sent: dict[int, float] = {}
     statuses: dict[int, int] = {}
     post_seconds: list[float] = []
-    loop = asyncio.get_running_loop()
     cpu_before = [s.cpu_seconds() for s in servers]
     client_cpu_before = time.process_time()
     wall_before = time.perf_counter()
@@ -327,6 +339,11 @@ async def run(args, ws_port: int, post_port: int, topic_id: int, sessions: list[
 
     accepted_set = set(accepted)
     latencies = [(at - sent[seq]) * 1000 for mine in received for seq, at in mine.items() if seq in accepted_set]
+    worst: dict[int, float] = {}
+    for mine in received:
+        for seq, at in mine.items():
+            if seq in accepted_set:
+                worst[seq] = max(worst.get(seq, 0.0), (at - sent[seq]) * 1000)
     got = len(latencies)
     # The fan-out alone: how long after the first client each other client got the same post.
     first = {}
@@ -349,6 +366,7 @@ async def run(args, ws_port: int, post_port: int, topic_id: int, sessions: list[
         "duplicates": duplicates[0],
         "latencies": latencies,
         "spread": spread,
+        "slowest": sorted(worst.items(), key=lambda item: -item[1])[:5],
         "post_ms": [s * 1000 for s in post_seconds],
         "posting_wall": posting_wall,
         "wall": wall,
@@ -394,6 +412,9 @@ def report(args, result, servers) -> bool:
             f"  delivery latency ms: p50 {percentile(lat, 50):.1f}  p95 {percentile(lat, 95):.1f}  "
             f"p99 {p99:.1f}  max {max(lat):.1f}  (mean {statistics.fmean(lat):.1f})"
         )
+    if result["slowest"]:
+        slowest = ", ".join(f"#{seq} {ms:.0f} ms" for seq, ms in result["slowest"])
+        print(f"  slowest posts (sequence number, last client's latency): {slowest}")
     if result["spread"]:
         spread = result["spread"]
         print(
@@ -449,8 +470,10 @@ def main() -> int:
         "MEDIA_ROOT": str(tmp / "media"),
         "PYTHONUNBUFFERED": "1",
     }
-    if args.database == "postgres":
-        env["DB_CONN_MAX_AGE"] = "60"  # persistent connections, as a deployment on PostgreSQL would have
+    # Persistent connections, as a deployment on PostgreSQL would have; SQLite keeps the project default (0).
+    env["DB_CONN_MAX_AGE"] = str(
+        args.conn_max_age if args.conn_max_age is not None else 60 * (args.database == "postgres")
+    )
     redis_url = ""
     if args.layer == "redis":
         redis_url = f"redis://127.0.0.1:6379/{args.redis_db}"
