@@ -9,7 +9,8 @@ Refusals happen after the handshake, so the browser sees the code (and stops rec
 4429 sent more than its token bucket allows.
 
 Client messages (JSON objects): {"type": "ping"} → {"type": "pong"}; on a topic socket
-{"type": "catch_up", "after": <post id>} → the posts newer than that id, each as a "post.created" message.
+{"type": "catch_up", "after": <post id>} → the posts newer than that id, each as a "post.created" message
+marked "catch_up": true (a page that is not the last one tells missed posts from later pages' posts by it).
 Anything else, or anything malformed, is ignored.
 """
 
@@ -231,7 +232,7 @@ class TopicConsumer(_DiscussionConsumer):
             for payload in await database_sync_to_async(live.posts_after)(self.topic_id, after):
                 if self.group_name is None:
                     return
-                await self.send_json({"type": "post.created", **payload})
+                await self.send_json({"type": "post.created", **payload, "catch_up": True})
             return
         await super().receive_json(content, **kwargs)
 

@@ -238,14 +238,23 @@ def test_a_foreign_origin_is_refused_before_the_session_is_looked_at(app, world)
     assert async_to_sync(scenario)() is False
 
 
-def test_the_site_application_routes_the_discussion_sockets():
+def test_the_site_application_serves_the_topic_socket_with_the_session_login(world):
+    """portal.asgi itself (origin check, session middleware, routes): a member's browser cookie is enough."""
     from portal.asgi import application
-    from portal.routing import websocket_urlpatterns
 
-    routes = {str(p.pattern) for p in websocket_urlpatterns}
-    assert {"ws/notifications/", "ws/discussions/topics/<int:topic_id>/"} <= routes
-    assert "ws/discussions/communities/<int:community_id>/" in routes
-    assert application is not None
+    topic = world["topic"]
+
+    async def scenario():
+        listener = await connected(await socket(application, topic_path(topic), world["reader"]))
+        post = await sync_to_async(reply)(topic, world["author"], "经由站点的实时回复")
+        message = await listener.receive_json_from(timeout=2)
+        await listener.disconnect()
+        refused = await close_code(await socket(application, topic_path(topic), world["stranger"]))
+        return post, message, refused
+
+    post, message, refused = async_to_sync(scenario)()
+    assert message["id"] == post.pk
+    assert refused == CLOSE_FORBIDDEN
 
 
 # --- catching up --------------------------------------------------------------------------------------------------
@@ -273,6 +282,8 @@ def test_catch_up_sends_exactly_the_missed_posts_oldest_first(app, world):
     received, nothing_more, live_post, live_message, nothing_again = async_to_sync(scenario)()
     assert [m["type"] for m in received] == ["post.created"] * 3
     assert [m["id"] for m in received] == [p.pk for p in missed]
+    assert all(m["catch_up"] for m in received)
+    assert "catch_up" not in live_message
     assert "断线期间第1条" in received[0]["html"]
     assert nothing_more
     assert live_message["id"] == live_post.pk

@@ -14,7 +14,9 @@
  *
  * Topic list: <ol id="topic-list" data-live-community="<community id>"> opens
  *   /ws/discussions/communities/<id>/; a changed row replaces #topic-<id> and moves to the top, below the
- *   pinned rows (data-pinned="true"). Reads on #live-status: data-msg-topic ("话题有新动态：{title}").
+ *   pinned rows (data-pinned="true"). On a filtered list (?building= ?kind= ?status=) or a later page, rows
+ *   already shown are updated in place and no row is added. Reads on #live-status: data-msg-topic
+ *   ("话题有新动态：{title}").
  *
  * On each (re)connection the client sends {"type": "catch_up", "after": <highest data-post-id shown>}; posts
  * already on the page (#post-<id>) are never added twice. Reconnects after 1, 2, 4 … 30 s (with jitter);
@@ -35,9 +37,14 @@
   }
 
   var STOP_CODES = { 4401: true, 4403: true };
+  // The unfiltered first page of the topic list is the one where a changed topic moves to the top.
+  var listIsLatestFirst = !/[?&](building|kind|status|page)=[^&]/.test(window.location.search);
   var MAX_DELAY = 30000;
   var status = document.getElementById("live-status");
-  var unseen = 0; // top-level posts that arrived while this is not the last page
+  var unseen = {}; // ids of new top-level posts that belong on a later page (this is not the last page)
+  var unseenCount = 0;
+  var newestKnown = 0; // the newest post id this page knows of, shown or not
+  var connections = 0;
   var received = 0; // posts announced since the last announcement was read
   var announceTimer = null;
 
@@ -104,7 +111,7 @@
     var link = document.createElement("a");
     link.href = lastPageUrl();
     link.className = "live-more";
-    link.textContent = message("more", "有 {n} 条新回复，点此查看", unseen);
+    link.textContent = message("more", "有 {n} 条新回复，点此查看", unseenCount);
     status.appendChild(link);
   }
 
@@ -139,6 +146,8 @@
 
   function postCreated(data) {
     updateTally(data.tally);
+    var known = newestKnown;
+    newestKnown = Math.max(newestKnown, data.id);
     if (document.getElementById("post-" + data.id)) {
       return; // already shown (a catch-up overlapping the live stream, or our own post after PRG)
     }
@@ -162,8 +171,11 @@
         empty.parentNode.removeChild(empty);
       }
       announceReceived();
-    } else {
-      unseen += 1;
+    } else if (!unseen[data.id] && !(data.catch_up && (connections === 1 || data.id <= known))) {
+      // The first catch-up of a page that is not the last one returns the later pages' posts: not new.
+      // A catch-up after a reconnection brings what was missed: new when newer than anything seen before.
+      unseen[data.id] = true;
+      unseenCount += 1;
       showMoreLink();
     }
   }
@@ -191,6 +203,13 @@
       return;
     }
     var current = document.getElementById("topic-" + data.id);
+    if (!listIsLatestFirst) {
+      // A filtered list or a later page: the row may not belong here, so only a row already shown is updated.
+      if (current) {
+        current.parentNode.replaceChild(element, current);
+      }
+      return;
+    }
     if (current) {
       current.parentNode.removeChild(current);
     }
@@ -221,8 +240,10 @@
     }
     socket.onopen = function () {
       attempts = 0;
+      connections += 1;
       if (topicId) {
-        socket.send(JSON.stringify({ type: "catch_up", after: highestPostId() }));
+        newestKnown = Math.max(newestKnown, highestPostId());
+        socket.send(JSON.stringify({ type: "catch_up", after: Math.max(newestKnown, highestPostId()) }));
       }
     };
     socket.onmessage = function (event) {
