@@ -40,6 +40,7 @@ MESSAGE_RATE, MESSAGE_BURST = 5.0, 20.0
 # are ignored (the client still has the live stream), not punished.
 CATCH_UP_RATE, CATCH_UP_BURST = 0.5, 3.0
 MAX_FRAME_CHARS = 4096
+HUB_REFRESH_SECONDS = 3600
 
 
 class _Hub:
@@ -58,7 +59,9 @@ class _Hub:
         self.consumers: list = []
         self.joined = asyncio.Event()
         self.channel = None
-        self.task = asyncio.get_running_loop().create_task(self._run())
+        loop = asyncio.get_running_loop()
+        self.task = loop.create_task(self._run())
+        self.refresher = loop.create_task(self._refresh())
 
     @classmethod
     async def join(cls, consumer, group: str) -> None:
@@ -79,8 +82,21 @@ class _Hub:
         if not hub.consumers:
             del cls._hubs[key]
             hub.task.cancel()
+            hub.refresher.cancel()
             if hub.channel is not None:
                 await hub.layer.group_discard(hub.group, hub.channel)
+
+    async def _refresh(self):
+        """Layers drop a group member after a day (group_expiry); a hub may live longer than any one socket."""
+        await self.joined.wait()
+        while True:
+            await asyncio.sleep(HUB_REFRESH_SECONDS)
+            try:
+                await self.layer.group_add(self.group, self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Renewing %s failed", self.group)
 
     async def _run(self):
         try:

@@ -4,6 +4,8 @@ they receive when the writers commit, catching up after a reconnect, and a flood
 Through the site's own stack (origin check, session cookie, URL routes) with the in-memory channel layer.
 """
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.auth import AuthMiddlewareStack
@@ -87,8 +89,12 @@ async def close_code(communicator):
 
 
 async def connected(communicator):
+    """Connected and subscribed: the consumer handles one message at a time, so once it answers a ping it has
+    finished connecting, including joining the topic's group (a browser's catch-up covers that moment)."""
     ok, _ = await communicator.connect(timeout=3)
     assert ok
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from(timeout=3) == {"type": "pong"}
     return communicator
 
 
@@ -384,3 +390,29 @@ def test_sockets_of_one_topic_share_one_subscription_that_outlives_a_leaver(app,
     assert hubs_while_open == 1
     assert message["id"] == post.pk
     assert hubs_after == 0
+
+
+def test_the_shared_subscription_renews_its_group_membership(app, world, monkeypatch):
+    """Channel layers forget a group member after group_expiry (a day); a topic may stay open longer."""
+    import time
+
+    from channels.layers import get_channel_layer
+
+    from governance import consumers
+    from governance.services.discussions_live import topic_group
+
+    monkeypatch.setattr(consumers, "HUB_REFRESH_SECONDS", 0.05)
+    layer = get_channel_layer()
+    group = topic_group(world["topic"].pk)
+
+    async def scenario():
+        listener = await connected(await socket(app, topic_path(world["topic"]), world["reader"]))
+        for members in [layer.groups[group]]:
+            for channel in members:
+                members[channel] = time.time() - 90000  # joined more than a day ago
+        await asyncio.sleep(0.2)
+        renewed = [time.time() - joined < 5 for joined in layer.groups[group].values()]
+        await listener.disconnect()
+        return renewed
+
+    assert async_to_sync(scenario)() == [True]
