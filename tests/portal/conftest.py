@@ -40,10 +40,14 @@ def chromium_executable() -> str:
 
 
 @pytest.fixture
-def browser(chromium_executable):
+def browser(chromium_executable, monkeypatch):
     """One Chromium per test. Playwright's event loop stays open in this thread while it lives: request this
-    fixture after the ones that write through the services, whose on-commit pushes use async_to_sync."""
+    fixture after the ones that write through the services, whose on-commit pushes use async_to_sync. The ORM
+    calls made meanwhile (and the connections closed below) are synchronous all the same: allowed for these
+    tests only, the variable must not leak into others (check --deploy refuses it)."""
     from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
