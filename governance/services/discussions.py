@@ -431,55 +431,47 @@ def report_dismiss(*, actor, report: PostReport, reason: str, now=None) -> PostR
     return report
 
 
-def topic_pin_set(*, actor, topic: Topic, pinned: bool) -> Topic:
+def _topic_setting_change(*, actor, topic: Topic, field: str, value, action: str, note: str = "") -> Topic:
+    """Change one of the committee's settings of a topic, with its audit entry and the live list update."""
     _require_moderator(actor, topic.community)
-    if topic.is_pinned == pinned:
+    before = getattr(topic, field)
+    if before == value:
         return topic
     with transaction.atomic():
-        topic.is_pinned = pinned
-        topic.save(update_fields=["is_pinned"])
-        audit_record(actor=actor, community=topic.community, action="topic.pin", target=topic, after={"pinned": pinned})
+        setattr(topic, field, value)
+        topic.save(update_fields=[field])
+        audit_record(
+            actor=actor,
+            community=topic.community,
+            action=action,
+            target=topic,
+            before={field: before},
+            after={field: value},
+            note=note,
+        )
         transaction.on_commit(lambda: live.topic_changed(topic.pk))
     return topic
 
 
+def topic_pin_set(*, actor, topic: Topic, pinned: bool) -> Topic:
+    return _topic_setting_change(actor=actor, topic=topic, field="is_pinned", value=pinned, action="topic.pin")
+
+
 def topic_status_set(*, actor, topic: Topic, status: str, reason: str = "") -> Topic:
+    """Closing needs a reason (it stays in the audit log); reopening does not."""
     _require_moderator(actor, topic.community)
     if status not in Topic.Status.values:
         raise ValidationError(_("Unknown topic status."))
     if status == Topic.Status.CLOSED:
         reason = _require_reason(reason)
-    if topic.status == status:
-        return topic
-    with transaction.atomic():
-        before = {"status": topic.status}
-        topic.status = status
-        topic.save(update_fields=["status"])
-        audit_record(
-            actor=actor,
-            community=topic.community,
-            action="topic.status",
-            target=topic,
-            before=before,
-            after={"status": status},
-            note=reason,
-        )
-        transaction.on_commit(lambda: live.topic_changed(topic.pk))
-    return topic
+    return _topic_setting_change(
+        actor=actor, topic=topic, field="status", value=status, action="topic.status", note=reason
+    )
 
 
 def topic_public_set(*, actor, topic: Topic, public: bool) -> Topic:
     """Making a topic public shows it to people outside the community: a committee decision, logged."""
-    _require_moderator(actor, topic.community)
-    if topic.is_public == public:
-        return topic
-    with transaction.atomic():
-        topic.is_public = public
-        topic.save(update_fields=["is_public"])
-        audit_record(
-            actor=actor, community=topic.community, action="topic.public", target=topic, after={"public": public}
-        )
-    return topic
+    return _topic_setting_change(actor=actor, topic=topic, field="is_public", value=public, action="topic.public")
 
 
 # ---------------------------------------------------------------- a topic becomes a motion
