@@ -8,6 +8,8 @@ from governance.domain import discussions as rules
 from governance.models import PostReport, Topic
 from home.models import Building
 
+WRITE_SOMETHING = _("Please write something.")
+
 
 class MultipleImageInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -41,10 +43,19 @@ def _show_as_field(options):
 
 
 class TopicForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=rules.TITLE_MAX_CHARS)
-    body = forms.CharField(label=_("What would you like to discuss?"), widget=forms.Textarea(attrs={"rows": 6}))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=rules.TITLE_MAX_CHARS,
+        error_messages={"required": _("Please give the topic a title.")},
+    )
+    body = forms.CharField(
+        label=_("What would you like to discuss?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": WRITE_SOMETHING},
+    )
     kind = forms.ChoiceField(
         label=_("Kind of topic"),
+        error_messages={"required": _("Choose whether this is a discussion or a proposal.")},
         choices=[
             (Topic.Kind.DISCUSSION, pgettext_lazy("discussion kind", "Discussion")),
             (Topic.Kind.PROPOSAL, _("Proposal (replies can take a stance)")),
@@ -80,7 +91,9 @@ STANCE_CHOICES = [
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": WRITE_SOMETHING}
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     stance = forms.ChoiceField(
         label=_("Your stance"), choices=STANCE_CHOICES, required=False, initial="", widget=forms.RadioSelect
@@ -96,12 +109,17 @@ class ReplyForm(forms.Form):
 
 
 class PostEditForm(forms.Form):
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), error_messages={"required": WRITE_SOMETHING}
+    )
 
 
 class PostReportForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_("What is wrong with this post?"), choices=PostReport.Reason.choices, widget=forms.RadioSelect
+        label=_("What is wrong with this post?"),
+        choices=PostReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you are reporting this post.")},
     )
     note = forms.CharField(
         label=_("Details (optional; required for “other”)"),

@@ -529,3 +529,13 @@ def test_moderators_find_the_reports_queue_from_the_topic_list(client, place):
     assert reverse("governance:discussion_reports", args=[community.pk]) in text_of(client.get(url))
     client.force_login(author)
     assert reverse("governance:discussion_reports", args=[community.pk]) not in text_of(client.get(url))
+
+
+def test_an_empty_topic_form_says_in_chinese_what_is_missing_and_creates_nothing(client, place):
+    community, author = place
+    client.force_login(author)
+    response = client.post(reverse("governance:topic_new", args=[community.pk]), {"title": "", "body": ""})
+    html = text_of(response)
+    assert response.status_code == 400
+    assert "请填写话题标题。" in html and "请填写内容。" in html
+    assert not Topic.objects.exists()
