@@ -25,7 +25,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from governance.domain.discussions import TokenBucket
 from governance.permissions import can_take_part_in_discussions
 from governance.services import discussions_live as live
-from home.permissions import is_bureau_staff
+from home.permissions import forget_roles, is_bureau_staff
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,9 @@ MESSAGE_RATE, MESSAGE_BURST = 5.0, 20.0
 CATCH_UP_RATE, CATCH_UP_BURST = 0.5, 3.0
 MAX_FRAME_CHARS = 4096
 HUB_REFRESH_SECONDS = 3600
+# A socket's access is checked again this often: a resident who moved out, or a member whose role was taken
+# away, stops receiving within minutes instead of at their next reconnection.
+ACCESS_RECHECK_SECONDS = 300
 
 
 class _Hub:
@@ -126,6 +129,13 @@ class _Hub:
 _FORWARDED = {"post.created", "post.changed", "topic.changed"}
 
 
+def _forget_cached_access(user) -> None:
+    """The request-scoped caches of roles and bureau membership live as long as the socket: drop them."""
+    forget_roles(user)
+    if hasattr(user, "_is_bureau_cache"):
+        del user._is_bureau_cache
+
+
 def _may_subscribe(user, community_id: int) -> bool:
     return is_bureau_staff(user) or can_take_part_in_discussions(user, community_id)
 
@@ -165,6 +175,17 @@ class _DiscussionConsumer(AsyncJsonWebsocketConsumer):
         self.group_name = group
         await self.accept()
         await _Hub.join(self, group)
+        self.access_check = asyncio.get_running_loop().create_task(self._recheck_access(user))
+
+    async def _recheck_access(self, user):
+        while self.group_name is not None:
+            await asyncio.sleep(ACCESS_RECHECK_SECONDS)
+            await database_sync_to_async(_forget_cached_access)(user)
+            if self.group_name is not None and await self.admit(user) is None:
+                self.refused = True
+                await self._leave()
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
 
     async def _refuse(self, code: int):
         """Accept, then close with the code: a close before the handshake reaches a browser only as a failed
@@ -178,6 +199,9 @@ class _DiscussionConsumer(AsyncJsonWebsocketConsumer):
         raise NotImplementedError
 
     async def disconnect(self, code):
+        check = getattr(self, "access_check", None)
+        if check is not None and check is not asyncio.current_task():
+            check.cancel()
         await self._leave()
 
     async def _leave(self):

@@ -419,3 +419,25 @@ def test_the_shared_subscription_renews_its_group_membership(app, world, monkeyp
 
     async_to_sync(scenario)()
     assert joins.count(group) >= 3  # the first join, then renewals
+
+
+def test_a_member_whose_role_is_taken_away_is_disconnected_at_the_next_access_check(app, world, monkeypatch):
+    from governance import consumers
+    from home.services.roles import role_revoke
+
+    monkeypatch.setattr(consumers, "ACCESS_RECHECK_SECONDS", 0.1)
+
+    async def scenario():
+        kept = await connected(await socket(app, topic_path(world["topic"]), world["author"]))
+        leaving = await connected(await socket(app, topic_path(world["topic"]), world["reader"]))
+        await sync_to_async(role_revoke)(world["reader"], world["a"], Role.OWNER)
+        closed = await leaving.receive_output(timeout=3)
+        await asyncio.sleep(0.3)  # a few more checks: the member who kept the role stays
+        await kept.send_json_to({"type": "ping"})
+        still_there = await kept.receive_json_from(timeout=3)
+        await kept.disconnect()
+        return closed, still_there
+
+    closed, still_there = async_to_sync(scenario)()
+    assert closed == {"type": "websocket.close", "code": CLOSE_FORBIDDEN}
+    assert still_there == {"type": "pong"}
