@@ -539,3 +539,27 @@ def test_an_empty_topic_form_says_in_chinese_what_is_missing_and_creates_nothing
     assert response.status_code == 400
     assert "请填写话题标题。" in html and "请填写内容。" in html
     assert not Topic.objects.exists()
+
+
+def test_a_follower_switches_the_emails_on_and_off_without_unfollowing(client, place):
+    community, author = place
+    topic = topic_by(author, community)
+    client.force_login(author)  # writing the topic made her a follower, without emails
+    follow_url = reverse("governance:topic_follow", args=[topic.pk])
+    assert "新回复也发邮件提醒我" in text_of(client.get(topic_url(topic)))
+    client.post(follow_url, {"follows": "1", "email_replies": "1"})
+    reader = TopicReader.objects.get(topic=topic, user=author)
+    assert reader.follows and reader.email_replies
+    assert "不再发邮件提醒" in text_of(client.get(topic_url(topic)))
+    client.post(follow_url, {"follows": "1"})
+    reader.refresh_from_db()
+    assert reader.follows and not reader.email_replies
+
+
+def test_without_an_email_address_no_email_option_is_offered(client, place):
+    community, author = place
+    topic = topic_by(author, community)
+    reader = resident_in(community, email="")
+    client.force_login(reader)
+    html = text_of(client.get(topic_url(topic)))
+    assert "关注此话题" in html and "同时发邮件提醒" not in html
