@@ -9,7 +9,6 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -566,10 +565,6 @@ def agenda_of(meeting: MeetingPage, user) -> list:
     for item in items:
         topic = getattr(item, "source_topic", None)
         item.topic_link = topic if topic is not None and permissions.can_read_topic(user, topic) else None
-        item.description_shown = item.description
-        if topic is not None:  # the line naming the topic's address is replaced by the link (or nothing)
-            url = reverse("governance:topic_detail", args=[topic.pk])
-            item.description_shown = "\n".join(x for x in item.description.splitlines() if url not in x).strip()
     return items
 
 

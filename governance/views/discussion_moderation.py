@@ -290,16 +290,11 @@ def owners_decision_detail(request, decision_id):
     decision = get_object_or_404(OwnersDecision.objects.select_related("community", "created_by"), pk=decision_id)
     if not can_read_owners_decision(request.user, decision.community):
         raise PermissionDenied
-    source_topic = Topic.objects.filter(owners_decision=decision).first()
-    description = decision.description
-    if source_topic is not None:  # the line with the topic's address: the page links the topic instead
-        url = svc.topic_url(source_topic)
-        description = "\n".join(line for line in description.splitlines() if url not in line).strip()
     context = {
         "decision": decision,
         "community": decision.community,
-        "source_topic": source_topic,
-        "description": description,
+        "source_topic": Topic.objects.filter(owners_decision=decision).first(),
+        "description": decision.description,
     }
     return render(request, "governance/discussions/decision_detail.html", context)
 
