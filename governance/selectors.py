@@ -86,3 +86,16 @@ def page_of_post(post: Post) -> int:
     top_id = post.parent_id or post.pk
     before = Post.objects.filter(topic_id=post.topic_id, parent__isnull=True, is_opening=False, pk__lt=top_id).count()
     return before // POSTS_PER_PAGE + 1
+
+
+def post_history_for(post: Post, *, moderator: bool) -> tuple[list, bool]:
+    """The earlier texts of a post a reader may see, and whether some were withheld. Moderators see all; others
+    see none of a hidden post's, and not the text a post had when its author deleted it (its last revision)."""
+    revisions = list(post.revisions.all())
+    if moderator or not revisions:
+        return revisions, False
+    if post.is_hidden:
+        return [], True
+    if post.is_deleted:
+        return revisions[:-1], True
+    return revisions, False

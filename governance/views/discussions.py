@@ -345,13 +345,7 @@ def post_history(request, post_id):
     if refusal:
         return refusal
     moderator = permissions.can_moderate_discussions(request.user, post.topic.community)
-    revisions = list(post.revisions.all())
-    withheld = False
-    if not moderator:
-        if post.is_hidden:
-            withheld, revisions = bool(revisions), []
-        elif post.is_deleted and revisions:
-            revisions, withheld = revisions[:-1], True
+    revisions, withheld = selectors.post_history_for(post, moderator=moderator)
     context = {"post": post, "topic": post.topic, "revisions": revisions, "withheld": withheld, "moderator": moderator}
     return render(request, "governance/discussions/post_history.html", context)
 
