@@ -155,10 +155,13 @@ def test_reports_queue_groups_by_post_with_counts_and_no_reporter_names(client, 
 
 
 def test_reports_queue_refuses_other_community_and_residents(client, place):
+    svc.post_report(actor=place["author"], post=place["reply"], reason=PostReport.Reason.FALSE)
     url = reverse("governance:discussion_reports", args=[place["a"].pk])
     for user in (place["moderator_b"], place["other"]):
         client.force_login(user)
-        assert client.get(url).status_code == 403
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "我反对，那里是消防通道。" not in response.content.decode()
 
 
 def test_dismissing_reports_keeps_the_post_and_logs_the_reason(client, place):

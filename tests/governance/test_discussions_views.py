@@ -325,21 +325,25 @@ def test_public_topics_are_readable_by_anyone_non_public_are_refused(client, pla
 def test_another_communitys_member_cannot_reply_follow_report_or_see_pictures(client, place, outsider):
     community, author = place
     topic = topic_by(author, community, images=[png()])
-    post = reply(author, topic, "回复")
+    post = reply(author, topic, "楼道里的私下意见")
     image = PostImage.objects.get()
     before = (Post.objects.count(), PostReport.objects.count(), TopicReader.objects.count())
     client.force_login(outsider)
     assert client.post(reverse("governance:post_reply", args=[topic.pk]), {"body": "外人"}).status_code == 403
     assert client.post(reverse("governance:topic_follow", args=[topic.pk]), {"follows": "1"}).status_code == 403
-    assert client.get(reverse("governance:post_report", args=[post.pk])).status_code == 403
-    response = client.post(reverse("governance:post_report", args=[post.pk]), {"reason": "spam"})
-    assert response.status_code == 403
-    assert client.get(reverse("governance:post_image", args=[image.token])).status_code == 403
-    assert client.get(reverse("governance:post_history", args=[post.pk])).status_code == 403
+    for page in (
+        client.get(reverse("governance:post_report", args=[post.pk])),
+        client.get(reverse("governance:post_history", args=[post.pk])),
+        client.post(reverse("governance:post_report", args=[post.pk]), {"reason": "spam"}),
+    ):
+        assert page.status_code == 403 and "仅限本小区居民" in text_of(page)
+        assert "楼道里的私下意见" not in text_of(page)
+    picture = client.get(reverse("governance:post_image", args=[image.token]))
+    assert picture.status_code == 403 and not picture.get("Content-Type", "").startswith("image/")
     assert client.post(reverse("governance:post_edit", args=[post.pk]), {"body": "改"}).status_code == 403
     assert client.post(reverse("governance:post_delete", args=[post.pk])).status_code == 403
     assert (Post.objects.count(), PostReport.objects.count(), TopicReader.objects.count()) == before
-    assert Post.objects.get(pk=post.pk).body == "回复"
+    assert Post.objects.get(pk=post.pk).body == "楼道里的私下意见"
 
 
 def test_a_public_topic_still_refuses_replies_from_another_community(client, place, outsider):
