@@ -115,3 +115,14 @@ def can_moderate_discussions(user, community) -> bool:
 def can_start_owners_decision(user, community) -> bool:
     """The owners' committee convenes owners' decisions; the community staff stand in where there is none."""
     return home_permissions.has_role(user, community, Role.OWNERS_COMMITTEE, Role.COMMUNITY_STAFF)
+
+
+def can_see_ballot_register(user, community) -> bool:
+    """Who voted how, the scans and the proxies (D-13): the owners' committee and the community (sub-district)
+    staff only. Other owners see totals; a per-ballot inspection is a formal request outside the portal."""
+    return home_permissions.has_role(user, community, Role.OWNERS_COMMITTEE, Role.COMMUNITY_STAFF)
+
+
+def can_run_willingness_surveys(user, community) -> bool:
+    """The committee and the community staff run the renovation willingness survey and its door-to-door log."""
+    return home_permissions.has_role(user, community, Role.OWNERS_COMMITTEE, Role.COMMUNITY_STAFF)

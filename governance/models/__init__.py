@@ -1,16 +1,31 @@
 from .bodies import BodyPage, Membership
-from .decisions import OwnersDecision
+from .decisions import (
+    Ballot,
+    DecisionQuestion,
+    Elector,
+    ElectorUnit,
+    Objection,
+    OwnersDecision,
+    ProcedureRules,
+    Proxy,
+)
 from .discussions import Post, PostImage, PostReport, PostRevision, Topic, TopicReader
 from .meetings import AgendaItem, Attendance, MeetingPage, Minutes, MinutesRevision, MinutesSignature, Resolution
 from .notices import NoticeAttachment, NoticePage, NoticeRead
 from .policy import PolicyIndexPage
+from .surveys import HouseholdContact, SurveyHousehold, WillingnessSurvey
 from .workflow import CommitteePeerApprovalTask
 
 __all__ = [
     "AgendaItem",
     "Attendance",
+    "Ballot",
     "BodyPage",
     "CommitteePeerApprovalTask",
+    "DecisionQuestion",
+    "Elector",
+    "ElectorUnit",
+    "HouseholdContact",
     "MeetingPage",
     "Membership",
     "Minutes",
@@ -19,13 +34,18 @@ __all__ = [
     "NoticeAttachment",
     "NoticePage",
     "NoticeRead",
+    "Objection",
     "OwnersDecision",
     "PolicyIndexPage",
     "Post",
     "PostImage",
     "PostReport",
     "PostRevision",
+    "ProcedureRules",
+    "Proxy",
     "Resolution",
+    "SurveyHousehold",
     "Topic",
     "TopicReader",
+    "WillingnessSurvey",
 ]

@@ -268,7 +268,7 @@ def topic_to_decision(request, topic_id):
     if not permissions.can_start_owners_decision(request.user, topic.community):
         raise PermissionDenied
     if topic.owners_decision_id and request.method != "POST":
-        return redirect("governance:owners_decision_detail", decision_id=topic.owners_decision_id)
+        return redirect("governance:decision_detail", decision_id=topic.owners_decision_id)
     if request.method == "POST":
         try:
             decision = svc.topic_to_owners_decision(actor=request.user, topic=topic)
@@ -276,7 +276,7 @@ def topic_to_decision(request, topic_id):
             messages.error(request, _errors_of(error))
             return redirect(svc.topic_url(topic))
         messages.success(request, _("A draft owners' decision was started from this topic."))
-        return redirect("governance:owners_decision_detail", decision_id=decision.pk)
+        return redirect("governance:decision_detail", decision_id=decision.pk)
     return render(request, "governance/discussions/to_decision.html", {"topic": topic, "community": topic.community})
 
 
@@ -305,5 +305,5 @@ urlpatterns = [
     path("topics/<int:topic_id>/manage/", topic_manage, name="topic_manage"),
     path("topics/<int:topic_id>/to-agenda/", topic_to_agenda, name="topic_to_agenda"),
     path("topics/<int:topic_id>/to-decision/", topic_to_decision, name="topic_to_decision"),
-    path("decisions/<int:decision_id>/", owners_decision_detail, name="owners_decision_detail"),
+    path("decisions/<int:decision_id>/", owners_decision_detail, name="decision_detail"),
 ]

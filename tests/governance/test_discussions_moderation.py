@@ -344,11 +344,11 @@ def test_draft_owners_decision_is_created_once_and_readable_by_the_committee(cli
     assert "G-07" in confirm.content.decode()
     response = client.post(reverse("governance:topic_to_decision", args=[topic.pk]))
     decision = OwnersDecision.objects.get()
-    assert response["Location"] == reverse("governance:owners_decision_detail", args=[decision.pk])
+    assert response["Location"] == reverse("governance:decision_detail", args=[decision.pk])
     again = client.post(reverse("governance:topic_to_decision", args=[topic.pk]))
     assert OwnersDecision.objects.count() == 1
     assert has_chinese(message_texts(again)[-1])
-    page = client.get(reverse("governance:owners_decision_detail", args=[decision.pk]))
+    page = client.get(reverse("governance:decision_detail", args=[decision.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "停车位划线方案" in html
     assert html.count(reverse("governance:topic_detail", args=[topic.pk])) == 1  # linked, not as raw text
@@ -364,7 +364,7 @@ def test_draft_owners_decision_refused_to_others(client, place):
         assert client.post(reverse("governance:topic_to_decision", args=[topic.pk])).status_code == 403
     assert not OwnersDecision.objects.exists()
     decision = svc.topic_to_owners_decision(actor=place["moderator"], topic=topic)
-    url = reverse("governance:owners_decision_detail", args=[decision.pk])
+    url = reverse("governance:decision_detail", args=[decision.pk])
     for user in (place["moderator_b"], place["other"]):
         client.force_login(user)
         assert client.get(url).status_code == 403
