@@ -637,7 +637,8 @@ def _post_notice(*, actor, decision: OwnersDecision, slug: str, kind: str) -> No
         (_("Voting"), f"{_when(decision.opens_at)} — {_when(decision.closes_at)}"),
         (_("Total exclusive area of the scope"), f"{decision.total_area} m²"),
         (_("Total owners of the scope"), str(decision.total_owners)),
-        (_("Ballot"), _("secret") if decision.is_secret else _("open")),
+        # "open" alone is the status 进行中 in the catalog: the kind of ballot needs its own msgids.
+        (_("Ballot"), _("secret ballot") if decision.is_secret else _("open ballot")),
     ]
     if kind == "announcement":
         title = _("Owners' vote announced: %(title)s") % {"title": decision.title}
