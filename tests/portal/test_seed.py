@@ -131,10 +131,6 @@ def test_second_run_adds_nothing_and_changes_nothing(seeded):
     assert "本次新增：无。" in second["output"]
 
 
-def test_seed_finishes_well_under_a_minute(seeded):
-    assert seeded[0]["seconds"] < 60
-
-
 def test_two_districts_four_sub_districts_and_six_live_communities(city):
     assert set(District.objects.values_list("name", flat=True)) == {"卫滨区", "红旗区"}
     assert SubDistrict.objects.count() == 4
