@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from governance.models import PolicyIndexPage
+from governance.models import Ballot, OwnersDecision, PolicyIndexPage
 from home.models import (
     Building,
     CommunityPage,
@@ -35,6 +35,7 @@ from home.services import claims, communities, registry
 from home.services.roles import bureau_group, role_grant
 from portal.management.demo_bodies import seed_bodies
 from portal.management.demo_city import DEMO_PASSWORD, AccountSpec, City, CommunitySpec, PersonSpec, build_city
+from portal.management.demo_decisions import seed_decisions
 from portal.management.demo_discussions import seed_discussions
 from portal.management.demo_meetings import seed_meetings
 from portal.management.demo_notices import seed_notices
@@ -72,8 +73,9 @@ class Command(BaseCommand):
                 users = {spec.username: self._account(spec, pages) for spec in city.accounts}
                 self._claims(city, pages, users)
             # Governance on top of the registry: bodies first (meetings need their members), then notices, then
-            # the 议事厅 (its committee puts a topic on a meeting's agenda).
-            for seed_part in (seed_bodies, seed_meetings, seed_notices, seed_discussions):
+            # the 议事厅 (its committee puts a topic on a meeting's agenda), then the owners' votes (cast online by
+            # the residents' accounts the 议事厅 seed creates, entered by the committee or the community staff).
+            for seed_part in (seed_bodies, seed_meetings, seed_notices, seed_discussions, seed_decisions):
                 with transaction.atomic():
                     seed_part(self.stdout)
         self._summary(city, pages, before, _counts(), time.monotonic() - started)
@@ -252,6 +254,8 @@ def _counts() -> dict[str, int]:
         "居住关系": Residency.objects.count(),
         "认领": UnitClaim.objects.count(),
         "账户": User.objects.count(),
+        "业主表决": OwnersDecision.objects.count(),
+        "表决票": Ballot.objects.count(),
     }
 
 
