@@ -1,4 +1,4 @@
-from .views import bodies, discussion_moderation, discussions, meetings, notices
+from .views import bodies, discussion_moderation, discussions, meetings, notices, surveys
 
 app_name = "governance"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *notices.urlpatterns,
     *discussions.urlpatterns,
     *discussion_moderation.urlpatterns,
+    *surveys.urlpatterns,
 ]
