@@ -1,4 +1,4 @@
-from .views import bodies, discussion_moderation, discussions, meetings, notices, surveys
+from .views import bodies, decisions, discussion_moderation, discussions, meetings, notices, surveys
 
 app_name = "governance"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *discussions.urlpatterns,
     *discussion_moderation.urlpatterns,
     *surveys.urlpatterns,
+    *decisions.urlpatterns,
 ]

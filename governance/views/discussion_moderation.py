@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance import permissions
-from governance.models import MeetingPage, OwnersDecision, Post, PostReport, Topic
+from governance.models import MeetingPage, Post, PostReport, Topic
 from governance.services import discussions as svc
-from home import permissions as home_permissions
 from home.models import CommunityPage
 
 REPORTS_PER_PAGE = 20
@@ -280,30 +279,10 @@ def topic_to_decision(request, topic_id):
     return render(request, "governance/discussions/to_decision.html", {"topic": topic, "community": topic.community})
 
 
-def can_read_owners_decision(user, community) -> bool:
-    """The draft is the committee's working paper: its members, the community staff and bureau staff."""
-    return permissions.can_moderate_discussions(user, community) or home_permissions.is_bureau_staff(user)
-
-
-@login_required
-def owners_decision_detail(request, decision_id):
-    decision = get_object_or_404(OwnersDecision.objects.select_related("community", "created_by"), pk=decision_id)
-    if not can_read_owners_decision(request.user, decision.community):
-        raise PermissionDenied
-    context = {
-        "decision": decision,
-        "community": decision.community,
-        "source_topic": Topic.objects.filter(owners_decision=decision).first(),
-        "description": decision.description,
-    }
-    return render(request, "governance/discussions/decision_detail.html", context)
-
-
 urlpatterns = [
     path("community/<int:community_id>/topics/reports/", discussion_reports, name="discussion_reports"),
     path("posts/<int:post_id>/moderate/", post_moderate, name="post_moderate"),
     path("topics/<int:topic_id>/manage/", topic_manage, name="topic_manage"),
     path("topics/<int:topic_id>/to-agenda/", topic_to_agenda, name="topic_to_agenda"),
     path("topics/<int:topic_id>/to-decision/", topic_to_decision, name="topic_to_decision"),
-    path("decisions/<int:decision_id>/", owners_decision_detail, name="decision_detail"),
 ]
