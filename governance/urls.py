@@ -1,4 +1,4 @@
-from .views import bodies, decisions, discussion_moderation, discussions, meetings, notices, surveys
+from .views import bodies, decision_records, decisions, discussion_moderation, discussions, meetings, notices, surveys
 
 app_name = "governance"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *discussion_moderation.urlpatterns,
     *surveys.urlpatterns,
     *decisions.urlpatterns,
+    *decision_records.urlpatterns,
 ]
