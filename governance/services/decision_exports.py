@@ -174,6 +174,7 @@ class RegisterRow:
     cast_at: datetime | None = None
     entered_by: str = ""
     proxy: str = ""
+    proxy_token: str = ""
     note: str = ""
     scan_token: str = ""
     choices: list[str] = field(default_factory=list)
@@ -213,7 +214,8 @@ def register_rows(decision: OwnersDecision, electors, questions: list[DecisionQu
             row.entered_by = (
                 latest.cast_by.get_full_name() if latest.channel != Ballot.Channel.ONLINE else _("the voter online")
             )
-            row.proxy = mask_name(latest.proxy.proxy_name) if latest.proxy_id else ""
+            if latest.proxy_id:
+                row.proxy, row.proxy_token = mask_name(latest.proxy.proxy_name), latest.proxy.token
             row.note = latest.note
             row.scan_token = latest.token if latest.scan and not decision.is_secret else ""
             if not decision.is_secret:

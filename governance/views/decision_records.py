@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -58,11 +58,7 @@ def _require_register(request, decision: OwnersDecision) -> None:
 
 
 def _detail_url(decision: OwnersDecision) -> str:
-    """The vote's page (helper A's view); the register until that URL exists."""
-    try:
-        return reverse("governance:decision_detail", args=[decision.pk])
-    except NoReverseMatch:
-        return reverse("governance:ballot_register", args=[decision.pk])
+    return reverse("governance:decision_detail", args=[decision.pk])
 
 
 def _messages_of(error: ValidationError) -> list[str]:

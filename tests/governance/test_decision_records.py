@@ -215,7 +215,8 @@ def test_proxy_upload_check_and_the_tenant_votes_online_through_it(client, vc):
         svc.ballot_cast(user=other_tenant, decision=decision, answers=answers_for(decision))
 
     register = client.get(url("ballot_register", decision)).content.decode()
-    assert "李*" in row_html(register, elector)
+    proxy_row = row_html(register, elector)
+    assert "李*" in proxy_row and reverse("governance:decision_evidence", args=[proxy.token]) in proxy_row
 
 
 def test_proxy_phone_without_account_is_refused_and_nothing_uploaded(client, vc):
@@ -260,6 +261,25 @@ def test_an_owner_uploads_a_proxy_for_his_own_row_only(client, vc):
     assert response.status_code == 302
     assert Proxy.objects.get().elector == own
     assert client.get(url("proxy_queue", decision)).status_code == 403
+
+
+@pytest.mark.parametrize("units", [1, 8])
+def test_proxy_queue_query_count_does_not_grow_with_the_proxies(client, django_assert_max_num_queries, units):
+    vc = vote_community(buildings=2, units=units)
+    decision = open_vote(vc)
+    for owner in vc.owners:
+        svc.proxy_upload(
+            actor=owner,
+            decision=decision,
+            elector=elector_of(decision, owner),
+            proxy_name="张三",
+            proxy_user=vc.chair,
+            document=scan("letter.png"),
+        )
+    login(client, vc.chair)
+    with django_assert_max_num_queries(20):  # the same bound for 2 and 16 letters
+        response = client.get(url("proxy_queue", decision))
+    assert response.content.decode().count('id="proxy-') == len(vc.owners)
 
 
 def test_proxy_letter_is_served_to_the_committee_only(client, vc, stranger):
