@@ -75,12 +75,13 @@ def test_editing_after_opening_is_refused():
 # --- opening ---------------------------------------------------------------------------------------------------
 
 
-def test_opening_freezes_one_household_per_home_in_scope_and_tells_its_residents():
+def test_opening_freezes_one_household_per_home_in_scope_and_tells_its_residents(django_capture_on_commit_callbacks):
     vc = survey_community(buildings=2, units=3, parking=2)
     first, _second = buildings_of(vc)
     with pytest.raises(PermissionDenied):
         svc.survey_open(actor=vc.owners[0], survey=draft_survey(vc))
-    survey = open_survey(vc, buildings=[first])
+    with django_capture_on_commit_callbacks(execute=True):
+        survey = open_survey(vc, buildings=[first])
     assert survey.status == WillingnessSurvey.Status.OPEN
     assert survey.total_households == 3  # building 1 only; parking spaces are not households
     assert set(survey.households.values_list("building_id", flat=True)) == {first.pk}
