@@ -97,7 +97,7 @@ def households_of(survey: WillingnessSurvey, user) -> list[SurveyHousehold]:
 
 def rule_text() -> str:
     return _(
-        "The renovation plan and, separately, the property-management model pass only when at least 80% of ALL "
+        "The renovation plan and, separately, the property-management model pass only when at least 80 per cent of ALL "
         "households in scope agree; a household that does not return its form counts as not agreeing (R-07)."
     )
 
