@@ -51,6 +51,7 @@ FINAL_NOTICE_DAYS = 3  # A-12: decisions are published within 3 days (Beijing ar
 MAX_QUESTIONS = 10
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_TYPES = {"pdf", "jpg", "jpeg", "png"}
+CENT = Decimal("0.01")
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
@@ -115,10 +116,17 @@ def elector_for(decision: OwnersDecision, user) -> tuple[Elector | None, Proxy |
     )
     if proxy is not None:
         return proxy.elector, proxy
-    elector = decision.electors.filter(voter__user=user).first()
+    elector = own_elector(decision, user)
     if elector is not None and elector.proxies.filter(status=Proxy.Status.ACCEPTED).exists():
         return None, None
     return elector, None
+
+
+def own_elector(decision: OwnersDecision, user) -> Elector | None:
+    """The owner `user` is the voter of (V-19), whether or not he has given a written proxy."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return decision.electors.filter(voter__user=user).first()
 
 
 def current_ballots(decision: OwnersDecision):
@@ -138,8 +146,14 @@ class QuestionCount:
     abstaining: rules.Tally
 
 
+def _area(value) -> Decimal:
+    """A summed area to the cent: SQLite returns Sum() of a decimal column without its scale (302 for 302.00),
+    which would otherwise show in the frozen reasons and notices differently than on PostgreSQL."""
+    return Decimal(value or 0).quantize(CENT)
+
+
 def _tally(row, prefix: str) -> rules.Tally:
-    return rules.Tally(area=row.get(f"{prefix}_area") or Decimal("0.00"), owners=row.get(f"{prefix}_owners") or 0)
+    return rules.Tally(area=_area(row.get(f"{prefix}_area")), owners=row.get(f"{prefix}_owners") or 0)
 
 
 def count_questions(decision: OwnersDecision) -> list[QuestionCount]:
@@ -192,7 +206,7 @@ def turnout_of(decision: OwnersDecision) -> Turnout:
     total = rules.Tally(area=decision.total_area or Decimal("0.00"), owners=decision.total_owners or 0)
     voted = Elector.objects.filter(decision=decision).filter(Exists(Ballot.objects.filter(elector=OuterRef("pk"))))
     agg = voted.aggregate(area=Sum("area"), owners=Count("pk"))
-    participating = rules.Tally(area=agg["area"] or Decimal("0.00"), owners=agg["owners"] or 0)
+    participating = rules.Tally(area=_area(agg["area"]), owners=agg["owners"] or 0)
     by_channel = dict(
         current_ballots(decision)
         .values_list("channel")
@@ -557,8 +571,11 @@ def decision_announce(*, actor, decision: OwnersDecision, now: datetime | None =
             )
             for draft in drafts
         )
-        if not all(e.pk for e in electors):  # backends that do not return ids from bulk_create
-            electors = list(decision.electors.order_by("id"))
+        if not all(e.pk for e in electors):
+            # PostgreSQL and SQLite ≥ 3.35 return the ids from bulk_create; elsewhere read the rows back and
+            # match them by owner key (unique per vote), never by the order of the ids.
+            by_key = {e.owner_key: e for e in decision.electors.all()}
+            electors = [by_key[draft.owner_key] for draft in drafts]
         ElectorUnit.objects.bulk_create(
             ElectorUnit(
                 elector=elector,
@@ -569,7 +586,7 @@ def decision_announce(*, actor, decision: OwnersDecision, now: datetime | None =
             for elector, draft in zip(electors, drafts, strict=True)
             for unit_id in draft.unit_ids
         )
-        decision.total_area = sum((d.area for d in drafts), Decimal("0.00"))
+        decision.total_area = sum((d.area for d in drafts), Decimal("0.00")).quantize(CENT)
         decision.total_owners = len(drafts)
         decision.include_special_spaces_in_area = procedure.include_special_spaces_in_area
         decision.ballots_changeable = procedure.ballots_changeable
@@ -746,6 +763,11 @@ def _clean_answers(decision: OwnersDecision, answers: dict) -> list[tuple[Decisi
 def _write_ballots(*, decision, elector, chosen, actor, channel, proxy=None, scan=None, note="", now) -> list[Ballot]:
     """Append the ballots of one owner under a lock on the owner; the unique constraint is the last guard."""
     Elector.objects.select_for_update().filter(pk=elector.pk).first()
+    accepted = Proxy.objects.filter(elector=elector, status=Proxy.Status.ACCEPTED).first()
+    if channel == Ballot.Channel.ONLINE and accepted is not None and (proxy is None or proxy.pk != accepted.pk):
+        # V-22: once a written proxy is accepted (perhaps while this request was on its way), only the proxy votes
+        # online for the owner.
+        raise PermissionDenied(_("A written proxy of this owner has been accepted: only the proxy votes online."))
     latest = dict(
         Ballot.objects.filter(elector=elector)
         .values_list("question_id")
@@ -901,8 +923,6 @@ def proxy_upload(
         actor, community
     ):
         raise PermissionDenied(_("This vote belongs to another community."))
-    if decision.status != Status.ANNOUNCED:
-        raise ValidationError(_("Proxies are accepted only while the vote is announced and not closed."))
     name = _clean_text(
         proxy_name,
         max_length=100,
@@ -912,7 +932,12 @@ def proxy_upload(
     if document is None:
         raise ValidationError(_("Attach the scan of the signed letter of proxy."))
     document = _clean_scan(document, required_message=_("Attach the scan of the signed letter of proxy."))
+    now = timezone.now()
     with transaction.atomic():
+        # The caller's object may be stale: the state that decides is the row's, locked against the count.
+        current = OwnersDecision.objects.select_for_update().get(pk=decision.pk)
+        if current.status != Status.ANNOUNCED or now >= current.closes_at:
+            raise ValidationError(_("Proxies are accepted only while the vote is announced and not closed."))
         token = secrets.token_hex(16)
         proxy = Proxy(
             decision=decision, elector=elector, proxy_name=name, proxy_user=proxy_user, token=token, uploaded_by=actor
@@ -932,10 +957,16 @@ def proxy_check(*, actor, proxy: Proxy, accept: bool, note: str = "") -> Proxy:
     note = " ".join((note or "").split())[:200]
     if not accept and not note:
         raise ValidationError(_("Give the reason for rejecting the proxy."))
-    if accept and proxy.elector.ballots.exists():
-        raise ValidationError(_("This owner has already voted; a proxy can no longer vote for him."))
     status = Proxy.Status.ACCEPTED if accept else Proxy.Status.REJECTED
     with transaction.atomic():
+        # The same lock as _write_ballots: a ballot of the owner and the acceptance of his proxy are serialised.
+        Elector.objects.select_for_update().filter(pk=proxy.elector_id).first()
+        if accept and OwnersDecision.objects.filter(pk=decision.pk).values_list("status", flat=True).get() != (
+            Status.ANNOUNCED
+        ):
+            raise ValidationError(_("Proxies are accepted only while the vote is announced and not closed."))
+        if accept and Ballot.objects.filter(elector_id=proxy.elector_id).exists():
+            raise ValidationError(_("This owner has already voted; a proxy can no longer vote for him."))
         try:
             with transaction.atomic():
                 changed = Proxy.objects.filter(pk=proxy.pk, status=Proxy.Status.PENDING).update(
@@ -1059,15 +1090,19 @@ def objection_file(*, user, decision: OwnersDecision, text: str, now: datetime |
         raise PermissionDenied(_("This vote belongs to another community."))
     elector, _proxy = elector_for(decision, user)
     if elector is None:
+        elector = own_elector(decision, user)  # an owner who gave a written proxy may still object
+    if elector is None:
         raise PermissionDenied(_("Only owners of the vote's electorate can file an objection."))
-    if decision.status != Status.PRELIMINARY or now >= decision.objection_deadline:
-        raise ValidationError(_("Objections can be filed only during the objection period."))
     text = (text or "").strip()
     if not text:
         raise ValidationError(_("Write what you object to."))
     if len(text) > 2000:
         raise ValidationError(_("An objection may be at most 2000 characters."))
     with transaction.atomic():
+        # The state that decides is the row's, locked against decision_finalize (the caller's object may be stale).
+        decision = OwnersDecision.objects.select_for_update().select_related("community").get(pk=decision.pk)
+        if decision.status != Status.PRELIMINARY or now >= decision.objection_deadline:
+            raise ValidationError(_("Objections can be filed only during the objection period."))
         objection = Objection.objects.create(decision=decision, filed_by=user, filed_at=now, text=text)
         audit_record(actor=user, community=decision.community, action="objection.file", target=objection)
         url = reverse("governance:decision_detail", args=[decision.pk])
