@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import permissions
 from governance.forms_decision_records import ElectorSearchForm, PaperBallotForm, ProxyCheckForm, ProxyUploadForm
-from governance.models import Ballot, Elector, OwnersDecision, Proxy
+from governance.models import Ballot, Elector, ElectorUnit, OwnersDecision, Proxy
 from governance.services import decision_exports as exports
 from governance.services import decisions as svc
 
@@ -80,7 +80,11 @@ def _search(decision: OwnersDecision, query: str) -> list[dict]:
     """Electors whose units match the search, masked, with whether they have voted (two queries)."""
     if not query:
         return []
-    electors = list(exports.register_electors(decision).filter(label__icontains=query)[:SEARCH_LIMIT])
+    # The label names at most three units (svc._label): an owner of more is also found by any unit's room.
+    by_unit = ElectorUnit.objects.filter(elector=OuterRef("pk"), unit__room__icontains=query)
+    electors = list(
+        exports.register_electors(decision).filter(Q(label__icontains=query) | Exists(by_unit))[:SEARCH_LIMIT]
+    )
     voted = _voted_ids(decision, electors)
     return [
         {"elector": e, "voter": exports.svc_masked_name(e), "voted": e.pk in voted, "no_voter": e.voter_id is None}
@@ -163,13 +167,23 @@ def ballot_paper_entry(request, decision_id):
 # ---------------------------------------------------------------- written proxies (V-22)
 
 
-def _proxy_user_for(form) -> object | None:
+def _proxy_user_for(form, community) -> object | None:
+    """The proxy's portal account by its normalised mobile number. Online he votes only as a member of the
+    community (svc.ballot_cast checks it), so an account from elsewhere is refused here already."""
     phone = form.cleaned_data.get("proxy_phone")
     if not phone:
         return None
     user = get_user_model().objects.filter(phone=phone, is_active=True).first()
     if user is None:
         form.add_error("proxy_phone", _("No portal account has this mobile number."))
+    elif not permissions.can_read_community_records(user, community):
+        form.add_error(
+            "proxy_phone",
+            _(
+                "This account is not a verified resident of the community and could not vote online. Leave the "
+                "number empty: the proxy then signs a paper ballot."
+            ),
+        )
     return user
 
 
@@ -198,7 +212,7 @@ def proxy_upload(request, decision_id):
             messages.error(request, _("Choose the owner first."))
             return redirect(reverse("governance:proxy_upload", args=[decision.pk]))
         if form.is_valid():
-            proxy_user = _proxy_user_for(form)
+            proxy_user = _proxy_user_for(form, decision.community)
             if not form.errors:
                 try:
                     svc.proxy_upload(

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from governance.models import Ballot, Proxy
 from governance.services import decisions as svc
-from home.models import AuditEntry, CommunityRole
+from home.models import AuditEntry, CommunityRole, Ownership
 from tests.factories import member
 from tests.governance.decision_helpers import answers_for, close_now, open_vote, vote_community
 
@@ -228,6 +228,28 @@ def test_proxy_phone_without_account_is_refused_and_nothing_uploaded(client, vc)
     )
     assert response.status_code == 400
     assert not Proxy.objects.exists()
+
+
+def test_proxy_account_from_another_community_is_refused(client, vc, stranger):
+    decision = open_vote(vc)
+    elector = elector_of(decision, vc.owners[0])
+    response = login(client, vc.chair).post(
+        url("proxy_upload", decision),
+        {"elector": elector.pk, "proxy_name": "外人", "proxy_phone": stranger.phone, "document": scan("l.pdf")},
+    )
+    assert response.status_code == 400
+    assert "不是本小区已认证的居民" in response.content.decode()
+    assert not Proxy.objects.exists()
+
+
+def test_an_owner_of_many_units_is_found_by_any_of_them(client):
+    vc = vote_community(buildings=1, units=5)
+    Ownership.objects.filter(unit__in=vc.units[1:]).update(person=vc.persons[0])  # V-18: one owner of five homes
+    decision = open_vote(vc)
+    elector = elector_of(decision, vc.owners[0])
+    assert elector.unit_count == 5 and "051" not in elector.label
+    content = login(client, vc.chair).get(url("ballot_paper_entry", decision), {"q": "051"}).content.decode()
+    assert f"?elector={elector.pk}" in content
 
 
 def test_rejecting_a_proxy_needs_a_reason(client, vc):
