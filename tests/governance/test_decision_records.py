@@ -158,6 +158,31 @@ def test_entering_for_an_owner_who_already_voted_is_refused(client, vc):
     assert Ballot.objects.filter(elector=elector).count() == 1
 
 
+def test_paper_ballot_signed_by_an_accepted_proxy_is_marked_with_the_proxy(client, vc):
+    decision = open_vote(vc)
+    elector = elector_of(decision, vc.owners[3])
+    proxy = svc.proxy_upload(
+        actor=vc.chair, decision=decision, elector=elector, proxy_name="周八", document=scan("letter.png")
+    )
+    svc.proxy_check(actor=vc.chair, proxy=proxy, accept=True)
+    login(client, vc.chair)
+    page = client.get(url("ballot_paper_entry", decision), {"elector": elector.pk}).content.decode()
+    assert 'name="proxy"' in page and "周八" in page
+    response = client.post(url("ballot_paper_entry", decision), paper_post(decision, elector, proxy=proxy.pk))
+    assert response.status_code == 302
+    assert Ballot.objects.get(elector=elector).proxy == proxy
+
+
+def test_register_shows_the_current_revision_where_ballots_may_change(client):
+    vc = vote_community(buildings=1, units=2, ballots_changeable=True)
+    decision = open_vote(vc)
+    svc.ballot_cast(user=vc.owners[0], decision=decision, answers=answers_for(decision, "approve"))
+    svc.ballot_cast(user=vc.owners[0], decision=decision, answers=answers_for(decision, "reject"))
+    content = login(client, vc.chair).get(url("ballot_register", decision)).content.decode()
+    row = row_html(content, elector_of(decision, vc.owners[0]))
+    assert "反对" in row and "同意" not in row
+
+
 def test_unanswered_question_is_refused(client, vc):
     decision = open_vote(vc, questions=("同意续聘XX物业公司", "同意调整物业费"))
     elector = elector_of(decision, vc.owners[0])
