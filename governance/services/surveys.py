@@ -447,7 +447,7 @@ def _post_notice(*, actor, survey: WillingnessSurvey, kind: str) -> NoticePage:
     if existing is not None:
         return existing
     facts = [
-        (_("Scope"), scope_label(survey)),
+        (_("Survey scope"), scope_label(survey)),
         (_("Period"), f"{survey.opens_on.isoformat()} — {survey.closes_on.isoformat()}"),
         (_("Households in scope"), str(survey.total_households)),
     ]

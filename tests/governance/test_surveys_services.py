@@ -268,8 +268,8 @@ def test_plan_passes_but_model_fails():
     notice = closed.result_notice.specific
     assert notice.notice_type == NoticePage.Type.DISCLOSURE and not notice.is_public
     body = str(notice.body)
-    assert "4" in body and "3" in body and "80%" in body
-    assert svc.result_sentence(closed, "model").startswith("3")
+    assert "同意 4 户" in body and "同意 3 户" in body and "80%" in body
+    assert "同意 3 户" in svc.result_sentence(closed, "model") and "未通过" in svc.result_sentence(closed, "model")
 
 
 def test_the_result_is_counted_in_the_database_and_frozen_at_close():
@@ -302,7 +302,7 @@ def test_raising_the_fund_needs_the_final_item_6_vote_as_well():
     closed = svc.survey_close(actor=vc.chair, survey=survey, now=close_day(survey))
     assert closed.plan_passed and closed.model_passed
     assert svc.fund_gate_state(closed) == "missing" and not svc.gates_passed(closed)
-    assert "278" in str(closed.result_notice.specific.body)
+    assert "第二百七十八条第一款第六项" in str(closed.result_notice.specific.body)
     with pytest.raises(ValidationError):
         svc.survey_link_fund_decision(actor=vc.chair, survey=closed, decision=draft_vote(vc, matter="4"))
     fund_vote = draft_vote(vc, matter="6", questions=("同意续筹专项维修资金",))
