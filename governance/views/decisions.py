@@ -6,6 +6,8 @@ keeps the audit log) and show its refusal in Chinese; every POST ends in a redir
 owner's choice: on a secret ballot and on an open one alike, others see who took part, never what they chose.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -554,9 +556,9 @@ def _turnout_numbers(decision) -> dict:
     turnout = svc.turnout_of(decision)
     channels = dict(Ballot.Channel.choices)
     return {
-        "total_area": str(turnout.total.area),
+        "total_area": str(_cents(turnout.total.area)),
         "total_owners": turnout.total.owners,
-        "participating_area": str(turnout.participating.area),
+        "participating_area": str(_cents(turnout.participating.area)),
         "participating_owners": turnout.participating.owners,
         "area_line": str(turnout.area_line),
         "owners_line": turnout.owners_line,
@@ -570,6 +572,11 @@ def _turnout_numbers(decision) -> dict:
         ],
         "as_of": timezone.localtime().strftime("%H:%M:%S"),
     }
+
+
+def _cents(area) -> Decimal:
+    """Areas to the cent: SQLite's SUM of decimals comes back with spurious digits."""
+    return Decimal(area).quantize(Decimal("0.01"))
 
 
 def _whole_percent(part, whole) -> int:
