@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from governance.models import Ballot, Objection, OwnersDecision, ProcedureRules
 from governance.services import decisions as svc
+from governance.services import discussions as discussion_svc
 from home.models import CommunityRole, Residency
 from tests.factories import PersonFactory, community_with_units, member
 from tests.governance.decision_helpers import answers_for, close_now, draft_vote, open_vote, vote_community
+from tests.governance.discussion_helpers import discussion_community, resident_in, topic_by
 
 pytestmark = pytest.mark.django_db
 Role = CommunityRole.Role
@@ -380,3 +382,39 @@ def test_query_counts_are_flat(client, page, django_assert_max_num_queries):
         with django_assert_max_num_queries(30):
             counts.append(_queries(client, url))
     assert counts[0] == counts[1]
+
+
+def test_a_draft_from_a_topic_is_completed_through_the_same_form(client):
+    community = discussion_community()
+    chair = member(community, Role.OWNERS_COMMITTEE)
+    topic = topic_by(resident_in(community), community, title="停车位划线方案", body="东门口的空地能不能划成车位？")
+    decision = discussion_svc.topic_to_owners_decision(actor=chair, topic=topic)
+    assert decision.matter == ""
+    client.force_login(chair)
+    url = reverse("governance:decision_edit", args=[decision.pk])
+    html = client.get(url).content.decode()
+    assert "停车位划线方案" in html and "东门口的空地能不能划成车位？" in html
+    assert 'value="" selected' in html  # the matter is still to be chosen
+    response = client.post(url, draft_post("停车位划线方案", matter="8", questions="同意在东门口划设车位"))
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.matter == "8" and list(decision.questions.values_list("text", flat=True)) == [
+        "同意在东门口划设车位"
+    ]
+
+
+def test_electorate_is_paginated_by_50_and_turnout_json_counts_to_the_cent(client):
+    vc = vote_community(buildings=2, units=26)
+    decision = open_vote(vc)
+    svc.ballot_cast(user=vc.owners[0], decision=decision, answers=answers_for(decision))
+    client.force_login(vc.owners[1])
+    url = urls_of(decision)["electorate"]
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    assert first.count('class="elector-row"') == 50 and second.count('class="elector-row"') == 2
+    assert "业主 52 人" in first and first.count("已参与") == 1
+    client.force_login(vc.chair)
+    data = client.get(urls_of(decision)["json"]).json()
+    assert data["participating_owners"] == 1 and data["participating_area"] == "75.50"
+    assert data["owners_line"] == 35 and data["total_area"] == "3926.00"
+    assert {row["channel"]: row["owners"] for row in data["by_channel"]}["online"] == 1
