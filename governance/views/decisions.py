@@ -365,6 +365,7 @@ def decision_detail(request, decision_id):
         "question_rows": _question_rows(decision, questions) if decision.counted_at else [],
         "final_due": svc.final_notice_due(decision),
         "final_overdue": svc.final_notice_overdue(decision, now),
+        "final_late": _published_late(decision),
         "can_answer": convenor,
     }
     if decision.announced_at is not None:
@@ -387,6 +388,12 @@ def decision_detail(request, decision_id):
         context["can_count"] = decision.status == Status.ANNOUNCED and now >= decision.closes_at
         context["can_cancel"] = decision.status in (Status.DRAFT, Status.ANNOUNCED)
     return render(request, "governance/decisions/detail.html", context)
+
+
+def _published_late(decision) -> bool:
+    """A-12: the final result was published after its due date."""
+    due = svc.final_notice_due(decision)
+    return decision.finalized_at is not None and due is not None and decision.finalized_at > due
 
 
 def _read_or_refuse(request, decision):

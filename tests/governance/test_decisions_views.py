@@ -11,13 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Ballot, Objection, OwnersDecision, ProcedureRules
+from governance.models import Ballot, Objection, OwnersDecision, ProcedureRules, Resolution
 from governance.services import decisions as svc
 from governance.services import discussions as discussion_svc
 from home.models import CommunityRole, Residency
 from tests.factories import PersonFactory, community_with_units, member
 from tests.governance.decision_helpers import answers_for, close_now, draft_vote, open_vote, vote_community
 from tests.governance.discussion_helpers import discussion_community, resident_in, topic_by
+from tests.governance.test_meetings_support import body_with_members, meeting_under
 
 pytestmark = pytest.mark.django_db
 Role = CommunityRole.Role
@@ -418,3 +419,29 @@ def test_electorate_is_paginated_by_50_and_turnout_json_counts_to_the_cent(clien
     assert data["participating_owners"] == 1 and data["participating_area"] == "75.50"
     assert data["owners_line"] == 35 and data["total_area"] == "3926.00"
     assert {row["channel"]: row["owners"] for row in data["by_channel"]}["online"] == 1
+
+
+def test_finalise_links_only_a_resolution_of_this_community(client, vc):
+    decision = open_vote(vc)
+    for owner in vc.owners[:5]:
+        svc.ballot_cast(user=owner, decision=decision, answers=answers_for(decision))
+    svc.decision_count(actor=vc.chair, decision=close_now(decision))
+    OwnersDecision.objects.filter(pk=decision.pk).update(objection_deadline=timezone.now() - timedelta(minutes=1))
+    ours = meeting_under(body_with_members(vc.community, members=1)[1])
+    theirs = meeting_under(body_with_members(community_with_units(buildings=1, units=1), members=1)[1])
+    facts = {"text": "通过", "seat_count": 5, "present_count": 5, "votes_for": 5, "carried": True}
+    own_resolution = Resolution.objects.create(meeting=ours, number="业委会〔2026〕1号", **facts)
+    other_resolution = Resolution.objects.create(meeting=theirs, number="外小区〔2026〕1号", **facts)
+    client.force_login(vc.chair)
+    html = client.get(urls_of(decision)["detail"]).content.decode()
+    assert "业委会〔2026〕1号" in html and "外小区〔2026〕1号" not in html  # only this community's resolutions
+    url = reverse("governance:decision_finalize", args=[decision.pk])
+    refused = client.post(url, {"resolution": other_resolution.pk})
+    assert has_chinese(message_texts(refused)[-1])
+    decision.refresh_from_db()
+    assert decision.status == Status.PRELIMINARY
+    client.post(url, {"resolution": own_resolution.pk})
+    decision.refresh_from_db()
+    assert decision.status == Status.FINAL and decision.resolution == own_resolution
+    html = client.get(urls_of(decision)["detail"]).content.decode()
+    assert "A-12" in html and "业委会〔2026〕1号" in html
