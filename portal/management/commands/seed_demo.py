@@ -39,6 +39,7 @@ from portal.management.demo_decisions import seed_decisions
 from portal.management.demo_discussions import seed_discussions
 from portal.management.demo_meetings import seed_meetings
 from portal.management.demo_notices import seed_notices
+from portal.management.demo_surveys import seed_surveys
 
 User = get_user_model()
 PRODUCTION_SETTINGS = "portal.settings.production"
@@ -74,8 +75,10 @@ class Command(BaseCommand):
                 self._claims(city, pages, users)
             # Governance on top of the registry: bodies first (meetings need their members), then notices, then
             # the 议事厅 (its committee puts a topic on a meeting's agenda), then the owners' votes (cast online by
-            # the residents' accounts the 议事厅 seed creates, entered by the committee or the community staff).
-            for seed_part in (seed_bodies, seed_meetings, seed_notices, seed_discussions, seed_decisions):
+            # the residents' accounts the 议事厅 seed creates, entered by the committee or the community staff) and
+            # the renovation willingness survey (answered online by those accounts too).
+            parts = (seed_bodies, seed_meetings, seed_notices, seed_discussions, seed_decisions, seed_surveys)
+            for seed_part in parts:
                 with transaction.atomic():
                     seed_part(self.stdout)
         self._summary(city, pages, before, _counts(), time.monotonic() - started)
