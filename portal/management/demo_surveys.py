@@ -141,7 +141,7 @@ def _visit(staff, household, rng, opens_on) -> None:
         )
 
     roll = rng.random()
-    if roll < 0.58:
+    if roll < 0.62:
         plan = "agree" if rng.random() < 0.86 else "disagree"
         model = "agree" if rng.random() < 0.72 else "disagree"
         if rng.random() < 0.3:
