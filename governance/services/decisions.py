@@ -104,11 +104,18 @@ def units_in_scope(decision: OwnersDecision):
     return units
 
 
-def elector_for(decision: OwnersDecision, user) -> tuple[Elector | None, Proxy | None]:
+def elector_for(
+    decision: OwnersDecision, user, *, elector_id: int | None = None
+) -> tuple[Elector | None, Proxy | None]:
     """Whom `user` votes for in `decision`: as the elector's voter, or as the holder of an accepted written proxy
-    (V-22). A proxy, once accepted, replaces the owner's own online ballot."""
+    (V-22). A proxy, once accepted, replaces the owner's own online ballot.
+
+    Someone may vote for more than one owner (his own part and a neighbour's by proxy): `elector_id` picks one of
+    `electors_for`; without it the first proxy comes first, as before."""
     if not getattr(user, "is_authenticated", False):
         return None, None
+    if elector_id is not None:
+        return next(((e, p) for e, p in electors_for(decision, user) if e.pk == int(elector_id)), (None, None))
     proxy = (
         Proxy.objects.select_related("elector")
         .filter(decision=decision, proxy_user=user, status=Proxy.Status.ACCEPTED)
@@ -120,6 +127,22 @@ def elector_for(decision: OwnersDecision, user) -> tuple[Elector | None, Proxy |
     if elector is not None and elector.proxies.filter(status=Proxy.Status.ACCEPTED).exists():
         return None, None
     return elector, None
+
+
+def electors_for(decision: OwnersDecision, user) -> list[tuple[Elector, Proxy | None]]:
+    """Every owner `user` votes for: himself, unless his own written proxy was accepted, then each owner whose
+    accepted written proxy names him (V-22)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    found = []
+    own = own_elector(decision, user)
+    if own is not None and not own.proxies.filter(status=Proxy.Status.ACCEPTED).exists():
+        found.append((own, None))
+    proxies = Proxy.objects.select_related("elector").filter(
+        decision=decision, proxy_user=user, status=Proxy.Status.ACCEPTED
+    )
+    found.extend((proxy.elector, proxy) for proxy in proxies.order_by("id"))
+    return found
 
 
 def own_elector(decision: OwnersDecision, user) -> Elector | None:
@@ -814,15 +837,18 @@ def _require_open(decision: OwnersDecision, now: datetime) -> None:
         raise ValidationError(_("Voting has not opened yet."))
 
 
-def ballot_cast(*, user, decision: OwnersDecision, answers: dict, now: datetime | None = None) -> list[Ballot]:
-    """An owner's (or an accepted proxy's) online ballot on every question of the vote."""
+def ballot_cast(
+    *, user, decision: OwnersDecision, answers: dict, now: datetime | None = None, elector_id: int | None = None
+) -> list[Ballot]:
+    """An owner's (or an accepted proxy's) online ballot on every question of the vote. `elector_id` says for whom
+    when the user votes for several owners (see elector_for)."""
     now = now or timezone.now()
     with transaction.atomic():
         decision = OwnersDecision.objects.select_related("community").get(pk=decision.pk)
         if not permissions.can_read_community_records(user, decision.community):
             raise PermissionDenied(_("This vote belongs to another community."))
         _require_open(decision, now)
-        elector, proxy = elector_for(decision, user)
+        elector, proxy = elector_for(decision, user, elector_id=elector_id)
         if elector is None:
             raise PermissionDenied(
                 _(

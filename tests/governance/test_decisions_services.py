@@ -530,6 +530,27 @@ def test_v22_a_tenant_votes_with_an_accepted_written_proxy_and_the_owner_no_long
     assert actions(proxy) == ["proxy.upload", "proxy.accepted"]
 
 
+def test_v22_an_owner_who_is_also_a_neighbour_s_proxy_votes_for_both():
+    vc = vote_community(buildings=1, units=3)
+    decision = open_vote(vc)
+    proxy = _proxy(vc, decision, owner_index=1, proxy_user=vc.owners[0])
+    svc.proxy_check(actor=vc.chair, proxy=proxy, accept=True)
+    own = Elector.objects.get(decision=decision, voter__user=vc.owners[0])
+    neighbour = proxy.elector
+    assert svc.electors_for(decision, vc.owners[0]) == [(own, None), (neighbour, proxy)]
+    assert svc.electors_for(decision, vc.owners[1]) == []  # his proxy votes for him
+    other = Elector.objects.get(decision=decision, voter__user=vc.owners[2])
+    assert svc.elector_for(decision, vc.owners[0], elector_id=other.pk) == (None, None)
+    svc.ballot_cast(user=vc.owners[0], decision=decision, answers=answers_for(decision), elector_id=own.pk)
+    svc.ballot_cast(
+        user=vc.owners[0], decision=decision, answers=answers_for(decision, "reject"), elector_id=neighbour.pk
+    )
+    with pytest.raises(PermissionDenied):
+        svc.ballot_cast(user=vc.owners[0], decision=decision, answers=answers_for(decision), elector_id=other.pk)
+    rows = set(Ballot.objects.filter(decision=decision).values_list("elector_id", "choice", "proxy_id"))
+    assert rows == {(own.pk, "approve", None), (neighbour.pk, "reject", proxy.pk)}
+
+
 def test_v22_the_owner_s_online_ballot_is_refused_when_the_proxy_was_accepted_on_the_way():
     """The writer checks again under the owner's lock (the view looked the owner up before the check)."""
     vc = vote_community(buildings=1, units=2)
