@@ -331,3 +331,25 @@ def test_electors_are_append_only():
     with pytest.raises(PermissionDenied):
         elector.units.get().delete()
     assert Elector.objects.get(pk=elector.pk).area == D("75.50")
+
+
+def test_announce_matches_electors_by_owner_key_where_bulk_create_returns_no_ids(monkeypatch):
+    """Backends without RETURNING leave the ids unset: the rows are read back and matched by owner key, never by
+    the order of their ids (here inserted in reverse to make the order wrong)."""
+    vc = register(buildings=2, units=3)
+    people = owned_by_one_each(vc)
+    real_bulk_create = Elector.objects.bulk_create
+
+    def without_ids(objs, *args, **kwargs):
+        objs = list(objs)
+        real_bulk_create(list(reversed(objs)), *args, **kwargs)
+        for obj in objs:
+            obj.pk = None
+        return objs
+
+    monkeypatch.setattr(Elector.objects, "bulk_create", without_ids)
+    decision = announce(vc)
+    rows = ElectorUnit.objects.filter(elector__decision=decision).select_related("elector")
+    assert {row.unit_id: row.elector.voter_id for row in rows} == {
+        unit.pk: p.pk for unit, p in zip(vc.units, people, strict=True)
+    }
