@@ -10,6 +10,13 @@ from home.models import Building
 ANSWER_CHOICES = [(SurveyHousehold.Answer.AGREE, _("agree")), (SurveyHousehold.Answer.DISAGREE, _("disagree"))]
 
 
+def fund_votes(community):
+    """The community's owners' votes on raising the maintenance fund (art. 278 item 6), cancelled ones left out."""
+    return OwnersDecision.objects.filter(community_id=community.pk, matter=OwnersDecision.Matter.FUND_RAISING).exclude(
+        status=OwnersDecision.Status.CANCELLED
+    )
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -55,9 +62,7 @@ class SurveyForm(forms.Form):
         self.fields["buildings"].queryset = Building.objects.filter(community_id=community.pk).order_by(
             "sort_order", "name"
         )
-        self.fields["fund_decision"].queryset = OwnersDecision.objects.filter(
-            community_id=community.pk, matter=OwnersDecision.Matter.FUND_RAISING
-        ).exclude(status=OwnersDecision.Status.CANCELLED)
+        self.fields["fund_decision"].queryset = fund_votes(community)
 
 
 class AnswerForm(forms.Form):
@@ -87,3 +92,13 @@ class ContactForm(forms.Form):
         required=False,
         help_text=_("Required when the household refused to answer."),
     )
+
+
+class FundDecisionForm(forms.Form):
+    fund_decision = forms.ModelChoiceField(
+        label=_("Owners' vote on raising the fund"), queryset=OwnersDecision.objects.none()
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund_decision"].queryset = fund_votes(community)

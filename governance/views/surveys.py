@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import permissions
-from governance.forms_surveys import AnswerForm, ContactForm, SurveyForm
+from governance.forms_surveys import AnswerForm, ContactForm, FundDecisionForm, SurveyForm
 from governance.models import HouseholdContact, SurveyHousehold, WillingnessSurvey
 from governance.services import surveys as svc
 from home.models import Building, CommunityPage
@@ -112,6 +112,9 @@ def _detail_context(request, survey, answer_form=None):
         "answer_form": answer_form,
         "can_run": can_run,
         "can_close": can_run and survey.status == Status.OPEN and svc.today() >= survey.closes_on,
+        "fund_form": FundDecisionForm(community=survey.community)
+        if can_run and survey.raises_maintenance_fund and survey.status != Status.DRAFT
+        else None,
     }
 
 
@@ -222,6 +225,28 @@ def survey_close(request, survey_id):
     return _state_change(request, survey_id, svc.survey_close, _("The survey is closed and its result published."))
 
 
+@require_POST
+def survey_link_fund(request, survey_id):
+    """Link the item-6 owners' vote on raising the fund (it usually starts after the survey opened)."""
+    survey = _survey(survey_id)
+    refusal = _may_run(request, survey.community)
+    if refusal:
+        return refusal
+    form = FundDecisionForm(request.POST, community=survey.community)
+    if not form.is_valid():
+        messages.error(request, _("Choose an owners' vote of this community on raising the fund (item 6)."))
+        return redirect(svc.survey_url(survey))
+    try:
+        svc.survey_link_fund_decision(actor=request.user, survey=survey, decision=form.cleaned_data["fund_decision"])
+    except PermissionDenied as error:
+        return _refuse(request, survey.community, _message(error))
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("The owners' vote on raising the fund is linked."))
+    return redirect(svc.survey_url(survey))
+
+
 # ---------------------------------------------------------------- progress and the door-to-door log
 
 
@@ -325,6 +350,7 @@ urlpatterns = [
     path("surveys/<int:survey_id>/edit/", survey_edit, name="survey_edit"),
     path("surveys/<int:survey_id>/open/", survey_open, name="survey_open"),
     path("surveys/<int:survey_id>/close/", survey_close, name="survey_close"),
+    path("surveys/<int:survey_id>/fund-vote/", survey_link_fund, name="survey_link_fund"),
     path("surveys/<int:survey_id>/progress/", survey_progress, name="survey_progress"),
     path("surveys/<int:survey_id>/buildings/<int:building_id>/", survey_households, name="survey_households"),
     path("surveys/<int:survey_id>/households/<int:household_id>/contact/", household_contact, name="household_contact"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from governance.models import HouseholdContact, WillingnessSurvey
 from governance.services import surveys as svc
+from tests.governance.decision_helpers import draft_vote
 from tests.governance.survey_helpers import answer, buildings_of, draft_survey, open_survey, survey_community
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,7 @@ def test_another_communitys_members_get_the_chinese_403_on_every_url(client, wor
             reverse("governance:survey_open", args=[survey.pk]),
             reverse("governance:survey_close", args=[survey.pk]),
             reverse("governance:survey_edit", args=[survey.pk]),
+            reverse("governance:survey_link_fund", args=[survey.pk]),
             urls["contact"],
         ]
         for url in post_urls:
@@ -245,3 +247,22 @@ def test_draft_survey_page_for_the_committee(client, world):
     client.force_login(vc.staff)
     page = text_of(client.get(svc.survey_url(draft)))
     assert reverse("governance:survey_open", args=[draft.pk]) in page
+
+
+def test_the_committee_links_the_item_6_vote_after_opening(client):
+    vc = survey_community(units=2)
+    survey = open_survey(vc, raises_maintenance_fund=True)
+    fund_vote = draft_vote(vc, matter="6", questions=("同意续筹专项维修资金",))
+    other_matter = draft_vote(vc, matter="4")
+    url = reverse("governance:survey_link_fund", args=[survey.pk])
+    client.force_login(vc.owners[0])
+    assert client.post(url, {"fund_decision": fund_vote.pk}).status_code == 403
+    client.force_login(vc.chair)
+    page = text_of(client.get(svc.survey_url(survey)))
+    assert url in page and "第二百七十八条" in page
+    assert client.post(url, {"fund_decision": other_matter.pk}).status_code == 302
+    survey.refresh_from_db()
+    assert survey.fund_decision is None
+    assert client.post(url, {"fund_decision": fund_vote.pk}).status_code == 302
+    survey.refresh_from_db()
+    assert survey.fund_decision == fund_vote
