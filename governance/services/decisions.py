@@ -569,7 +569,9 @@ def decision_announce(*, actor, decision: OwnersDecision, now: datetime | None =
     now = now or timezone.now()
     _require_convenor(actor, decision.community)
     with transaction.atomic():
-        decision = OwnersDecision.objects.select_for_update().select_related("community").get(pk=decision.pk)
+        decision = (
+            OwnersDecision.objects.select_for_update(of=("self",)).select_related("community").get(pk=decision.pk)
+        )
         problems = announce_problems(decision, now)
         if problems:
             raise ValidationError(problems)
@@ -784,8 +786,16 @@ def _clean_answers(decision: OwnersDecision, answers: dict) -> list[tuple[Decisi
 
 
 def _write_ballots(*, decision, elector, chosen, actor, channel, proxy=None, scan=None, note="", now) -> list[Ballot]:
-    """Append the ballots of one owner under a lock on the owner; the unique constraint is the last guard."""
-    Elector.objects.select_for_update().filter(pk=elector.pk).first()
+    """Append the ballots of one owner under a lock on the owner; the unique constraint is the last guard.
+
+    The locks of the vote's writers are FOR NO KEY UPDATE (PostgreSQL): they serialise the writers among themselves
+    but not the foreign-key checks of the inserts (FOR KEY SHARE on the vote and the owner), which would otherwise
+    deadlock a ballot against decision_count."""
+    Elector.objects.select_for_update(no_key=True).filter(pk=elector.pk).first()
+    if not OwnersDecision.objects.filter(pk=decision.pk, status=Status.ANNOUNCED).exists():
+        # Counted (or cancelled) while this request waited for the owner's lock: decision_count locks every owner
+        # before it counts, so a ballot either is in the count or is refused here.
+        raise ValidationError(_("Voting has closed."))
     accepted = Proxy.objects.filter(elector=elector, status=Proxy.Status.ACCEPTED).first()
     if channel == Ballot.Channel.ONLINE and accepted is not None and (proxy is None or proxy.pk != accepted.pk):
         # V-22: once a written proxy is accepted (perhaps while this request was on its way), only the proxy votes
@@ -986,7 +996,7 @@ def proxy_check(*, actor, proxy: Proxy, accept: bool, note: str = "") -> Proxy:
     status = Proxy.Status.ACCEPTED if accept else Proxy.Status.REJECTED
     with transaction.atomic():
         # The same lock as _write_ballots: a ballot of the owner and the acceptance of his proxy are serialised.
-        Elector.objects.select_for_update().filter(pk=proxy.elector_id).first()
+        Elector.objects.select_for_update(no_key=True).filter(pk=proxy.elector_id).first()
         if accept and OwnersDecision.objects.filter(pk=decision.pk).values_list("status", flat=True).get() != (
             Status.ANNOUNCED
         ):
@@ -1032,11 +1042,18 @@ def decision_count(*, actor, decision: OwnersDecision, now: datetime | None = No
     now = now or timezone.now()
     _require_convenor(actor, decision.community)
     with transaction.atomic():
-        decision = OwnersDecision.objects.select_for_update().select_related("community").get(pk=decision.pk)
+        decision = (
+            OwnersDecision.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("community")
+            .get(pk=decision.pk)
+        )
         if decision.status != Status.ANNOUNCED:
             raise ValidationError(_("Only an announced vote can be counted."))
         if now < decision.closes_at:
             raise ValidationError(_("The vote can be counted only after it closes."))
+        # Wait for ballots still being written (each holds its owner's lock, see _write_ballots): the frozen result
+        # then holds every ballot accepted before the close, and later writers see the new status and stop.
+        list(Elector.objects.select_for_update(no_key=True).filter(decision=decision).values_list("pk", flat=True))
         total = rules.Tally(area=decision.total_area, owners=decision.total_owners)
         for count in count_questions(decision):
             question = count.question
@@ -1126,7 +1143,9 @@ def objection_file(*, user, decision: OwnersDecision, text: str, now: datetime |
         raise ValidationError(_("An objection may be at most 2000 characters."))
     with transaction.atomic():
         # The state that decides is the row's, locked against decision_finalize (the caller's object may be stale).
-        decision = OwnersDecision.objects.select_for_update().select_related("community").get(pk=decision.pk)
+        decision = (
+            OwnersDecision.objects.select_for_update(of=("self",)).select_related("community").get(pk=decision.pk)
+        )
         if decision.status != Status.PRELIMINARY or now >= decision.objection_deadline:
             raise ValidationError(_("Objections can be filed only during the objection period."))
         objection = Objection.objects.create(decision=decision, filed_by=user, filed_at=now, text=text)
@@ -1195,7 +1214,9 @@ def decision_finalize(
     if resolution is not None and permissions.community_of(resolution.meeting) != decision.community:
         raise ValidationError(_("Choose a resolution of this community's meetings."))
     with transaction.atomic():
-        decision = OwnersDecision.objects.select_for_update().select_related("community").get(pk=decision.pk)
+        decision = (
+            OwnersDecision.objects.select_for_update(of=("self",)).select_related("community").get(pk=decision.pk)
+        )
         problems = finalize_problems(decision, now)
         if problems:
             raise ValidationError(problems)

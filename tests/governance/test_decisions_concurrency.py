@@ -159,3 +159,81 @@ def test_accepting_a_proxy_and_the_owner_s_own_ballot_at_once_never_both_succeed
     voted = Ballot.objects.filter(elector=elector).exists()
     accepted = Proxy.objects.get(pk=proxy.pk).status == Proxy.Status.ACCEPTED
     assert voted != accepted
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_ballot_still_being_written_at_the_close_is_in_the_count(monkeypatch):
+    """decision_count waits for the owners' locks: a ballot accepted just before the close, whose transaction is
+    still open when the committee counts, is in the frozen result (not lost between the tally and the commit)."""
+    import time
+    from datetime import timedelta
+
+    vc = vote_community(buildings=1, units=3)
+    decision = open_vote(vc)
+    closes_at = decision.closes_at
+    writing = threading.Event()
+    original_save = Ballot.save
+
+    def slow_save(self, *args, **kwargs):
+        writing.set()  # the owner's row is locked now
+        time.sleep(1)
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Ballot, "save", slow_save)
+
+    def cast():
+        user = get_user_model().objects.get(pk=vc.owners[0].pk)
+        fresh = OwnersDecision.objects.get(pk=decision.pk)
+        return len(
+            svc.ballot_cast(user=user, decision=fresh, answers=answers_for(fresh), now=closes_at - timedelta(seconds=1))
+        )
+
+    def count():
+        assert writing.wait(30)
+        chair = get_user_model().objects.get(pk=vc.chair.pk)
+        counted = svc.decision_count(
+            actor=chair, decision=OwnersDecision.objects.get(pk=decision.pk), now=closes_at + timedelta(seconds=1)
+        )
+        return counted.questions.get().participating_owners
+
+    results = _run_together(cast, count)
+    assert results == [("ok", 1), ("ok", 1)], results
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_ballot_that_gets_the_owner_s_lock_after_the_count_is_refused(monkeypatch):
+    """The other order: the count holds the owners' locks; the ballot waiting for one then sees the vote counted."""
+    import time
+    from datetime import timedelta
+
+    vc = vote_community(buildings=1, units=3)
+    decision = open_vote(vc)
+    closes_at = decision.closes_at
+    counting = threading.Event()
+    original_count = svc.count_questions
+
+    def slow_count(d):
+        counting.set()  # decision_count holds every owner's lock now
+        time.sleep(1)
+        return original_count(d)
+
+    monkeypatch.setattr(svc, "count_questions", slow_count)
+
+    def cast():
+        assert counting.wait(30)
+        user = get_user_model().objects.get(pk=vc.owners[0].pk)
+        fresh = OwnersDecision.objects.get(pk=decision.pk)  # read before the count commits: still announced
+        return len(
+            svc.ballot_cast(user=user, decision=fresh, answers=answers_for(fresh), now=closes_at - timedelta(seconds=1))
+        )
+
+    def count():
+        chair = get_user_model().objects.get(pk=vc.chair.pk)
+        counted = svc.decision_count(
+            actor=chair, decision=OwnersDecision.objects.get(pk=decision.pk), now=closes_at + timedelta(seconds=1)
+        )
+        return counted.questions.get().participating_owners
+
+    results = _run_together(cast, count)
+    assert results == [("ValidationError", "表决已截止。"), ("ok", 0)], results
+    assert not Ballot.objects.filter(decision=decision).exists()
