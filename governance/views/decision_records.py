@@ -203,7 +203,7 @@ def proxy_upload(request, decision_id):
         if not permissions.can_read_community_records(request.user, decision.community):
             raise _other_community()
         search, query = None, ""
-        elector = exports.register_electors(decision).filter(voter__user=request.user).first()
+        elector = svc.own_elector(decision, request.user)  # V-19: the row he votes for
         if elector is None:
             raise PermissionDenied(_("Only an owner of this vote's electorate or the committee uploads a proxy."))
     form = ProxyUploadForm(request.POST or None, request.FILES or None) if elector is not None else None
