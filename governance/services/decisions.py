@@ -301,7 +301,11 @@ def procedure_rules_set(
     _require_convenor(actor, community)
     if include_special_spaces_in_area is None:
         raise ValidationError(_("Decide whether parking spaces count toward voting area (V-20)."))
-    if not 1 <= int(objection_days) <= 30:
+    try:
+        objection_days = int(objection_days)
+    except (TypeError, ValueError):
+        objection_days = 0
+    if not 1 <= objection_days <= 30:
         raise ValidationError(_("The objection period must be between 1 and 30 days."))
     with transaction.atomic():
         current = ProcedureRules.objects.select_for_update().filter(community=community).first()

@@ -785,3 +785,32 @@ def test_every_ballot_writes_an_audit_entry_without_the_choice_of_a_secret_ballo
     entry = AuditEntry.objects.get(action="ballot.cast", target_id=str(decision.pk))
     assert entry.actor == vc.owners[0]
     assert "reject" not in str(entry.after) and "reject" not in entry.note
+
+
+@pytest.mark.parametrize("days", [0, 31, "", None, "七"])
+def test_the_objection_period_is_between_1_and_30_days(days):
+    vc = vote_community(buildings=1, units=1)
+    with pytest.raises(ValidationError) as refused:
+        svc.procedure_rules_set(
+            actor=vc.chair,
+            community=vc.community,
+            include_special_spaces_in_area=False,
+            ballots_changeable=False,
+            objection_days=days,
+        )
+    assert refused.value.messages[0] == "异议期须在 1 至 30 天之间。"
+    assert svc.rules_of(vc.community).objection_days == 7
+
+
+def test_the_objection_period_of_the_rules_sets_the_deadline_at_the_count():
+    vc = vote_community(buildings=1, units=2)
+    svc.procedure_rules_set(
+        actor=vc.chair,
+        community=vc.community,
+        include_special_spaces_in_area=False,
+        ballots_changeable=False,
+        objection_days="10",
+    )
+    decision = svc.decision_count(actor=vc.chair, decision=close_now(open_vote(vc)))
+    assert decision.objection_deadline == decision.counted_at + timedelta(days=10)
+    assert AuditEntry.objects.filter(action="procedure_rules.set", community=vc.community).count() == 2
