@@ -273,11 +273,22 @@ def _question_rows(decision: OwnersDecision, questions) -> list[dict]:
                     }
                     for key, label, owners, area in lines
                 ],
-                "reasons": [svc.reason_sentence(reason) for reason in question.reasons or []],
+                "reasons": [svc.reason_sentence(_tidy_reason(reason)) for reason in question.reasons or []],
                 "sentence": svc.result_sentence(decision, question),
             }
         )
     return rows
+
+
+def _tidy_reason(reason: dict) -> dict:
+    """Areas in a stored reason to the cent: on SQLite the writer stores SUM()s with spurious digits
+    ("5336.30000000000"); the numbers themselves are exact."""
+    tidy = dict(reason)
+    for key in ("counted", "base"):
+        value = str(tidy.get(key, ""))
+        if "." in value:
+            tidy[key] = str(Decimal(value).quantize(Decimal("0.01")))
+    return tidy
 
 
 def _percent(part, whole) -> str:

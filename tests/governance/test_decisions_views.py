@@ -14,6 +14,7 @@ from django.utils import timezone
 from governance.models import Ballot, Objection, OwnersDecision, ProcedureRules, Resolution
 from governance.services import decisions as svc
 from governance.services import discussions as discussion_svc
+from governance.views.decisions import _tidy_reason
 from home.models import CommunityRole, Residency
 from tests.factories import PersonFactory, community_with_units, member
 from tests.governance.decision_helpers import answers_for, close_now, draft_vote, open_vote, vote_community
@@ -445,3 +446,9 @@ def test_finalise_links_only_a_resolution_of_this_community(client, vc):
     assert decision.status == Status.FINAL and decision.resolution == own_resolution
     html = client.get(urls_of(decision)["detail"]).content.decode()
     assert "A-12" in html and "业委会〔2026〕1号" in html
+
+
+def test_stored_reasons_are_shown_to_the_cent():
+    reason = {"stage": "approval", "measure": "area", "counted": "5336.30000000000", "base": "8258.62000000000"}
+    assert _tidy_reason({**reason, "threshold": "3/4", "strict": False})["counted"] == "5336.30"
+    assert _tidy_reason({"counted": "3", "base": "7"}) == {"counted": "3", "base": "7"}
