@@ -297,36 +297,29 @@ def _percent(part, whole) -> str:
     return f"{(100 * part / whole):.2f}%"
 
 
-def _own_ballot(decision, elector) -> dict | None:
-    """The user's own current choices (the receipt): shown to them only."""
-    if elector is None:
-        return None
-    ballots = list(svc.current_ballots(decision).filter(elector=elector).order_by("question__position"))
-    if not ballots:
-        return None
+def _receipts(decision, electors) -> dict:
+    """The current choices of the owners this user votes for (his receipts), one query: shown to him only."""
+    if not electors:
+        return {}
     labels = dict(CHOICES)
+    found: dict[int, dict] = {}
+    ballots = svc.current_ballots(decision).filter(elector__in=[e.pk for e in electors]).order_by("question__position")
+    for ballot in ballots:
+        receipt = found.setdefault(ballot.elector_id, {"cast_at": ballot.cast_at, "choices": {}, "chosen": {}})
+        receipt["cast_at"] = max(receipt["cast_at"], ballot.cast_at)
+        receipt["choices"][ballot.question_id] = labels.get(ballot.choice, ballot.choice)
+        receipt["chosen"][ballot.question_id] = ballot.choice
+    return found
+
+
+def _ballot_entry(decision, questions, elector, proxy, receipt, is_open) -> dict:
     return {
-        "cast_at": max(b.cast_at for b in ballots),
-        "channel": ballots[0].get_channel_display(),
-        "choices": {b.question_id: labels.get(b.choice, b.choice) for b in ballots},
-        "chosen": {b.question_id: b.choice for b in ballots},
-        "revision": max(b.revision for b in ballots),
-    }
-
-
-def _voter_context(request, decision, questions, now) -> dict:
-    user = request.user
-    elector, proxy = svc.elector_for(decision, user)
-    receipt = _own_ballot(decision, elector)
-    is_open = decision.is_open_at(now)
-    context = {
         "elector": elector,
         "proxy": proxy,
         "receipt": receipt,
         "receipt_rows": [(q, receipt["choices"].get(q.pk, "—")) for q in questions] if receipt else [],
-        "can_vote": is_open and elector is not None and (receipt is None or decision.ballots_changeable),
-        "vote_refusal": "",
-        "ballot_questions": [
+        "can_vote": is_open and (receipt is None or decision.ballots_changeable),
+        "questions": [
             {
                 "question": q,
                 "options": [
@@ -336,8 +329,24 @@ def _voter_context(request, decision, questions, now) -> dict:
             for q in questions
         ],
     }
-    if elector is None and decision.status == Status.ANNOUNCED:
-        represented = decision.electors.filter(voter__user=user).exists()
+
+
+def _voter_context(request, decision, questions, now) -> dict:
+    """One ballot block for every owner the user votes for: himself, and each owner whose accepted written proxy
+    names him (V-22); or why he cannot vote."""
+    user = request.user
+    entries = svc.electors_for(decision, user)
+    receipts = _receipts(decision, [elector for elector, _proxy in entries])
+    is_open = decision.is_open_at(now)
+    context = {
+        "ballots": [
+            _ballot_entry(decision, questions, elector, proxy, receipts.get(elector.pk), is_open)
+            for elector, proxy in entries
+        ],
+        "vote_refusal": "",
+    }
+    if not entries and decision.status == Status.ANNOUNCED:
+        represented = svc.own_elector(decision, user) is not None
         context["vote_refusal"] = (
             _("Your written proxy votes for you in this vote: your own online ballot is not accepted.")
             if represented
@@ -348,7 +357,7 @@ def _voter_context(request, decision, questions, now) -> dict:
             )
         )
     context["can_object"] = (
-        elector is not None and decision.status == Status.PRELIMINARY and now < decision.objection_deadline
+        bool(entries) and decision.status == Status.PRELIMINARY and now < decision.objection_deadline
     )
     return context
 
@@ -427,8 +436,11 @@ def decision_vote(request, decision_id):
     if refusal:
         return refusal
     answers = {q.pk: request.POST.get(f"q{q.pk}", "") for q in decision.questions.all()}
+    chosen = request.POST.get("elector", "")
     try:
-        svc.ballot_cast(user=request.user, decision=decision, answers=answers)
+        svc.ballot_cast(
+            user=request.user, decision=decision, answers=answers, elector_id=int(chosen) if chosen.isdigit() else None
+        )
     except (ValidationError, PermissionDenied) as error:
         text = _messages_of(error) if isinstance(error, ValidationError) else [str(error)]
         for message in text:

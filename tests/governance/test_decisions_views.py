@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -452,3 +453,34 @@ def test_stored_reasons_are_shown_to_the_cent():
     reason = {"stage": "approval", "measure": "area", "counted": "5336.30000000000", "base": "8258.62000000000"}
     assert _tidy_reason({**reason, "threshold": "3/4", "strict": False})["counted"] == "5336.30"
     assert _tidy_reason({"counted": "3", "base": "7"}) == {"counted": "3", "base": "7"}
+
+
+def test_an_owner_who_is_also_a_neighbours_proxy_votes_for_each_owner_separately(client, vc):
+    """V-22: an accepted written proxy adds a second ballot block; each POST names the owner it is for."""
+    decision = open_vote(vc)
+    neighbour = decision.electors.get(voter__user=vc.owners[1])
+    letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    proxy = svc.proxy_upload(
+        actor=vc.chair,
+        decision=decision,
+        elector=neighbour,
+        proxy_name="业主0",
+        proxy_user=vc.owners[0],
+        document=letter,
+    )
+    svc.proxy_check(actor=vc.chair, proxy=proxy, accept=True)
+    own = decision.electors.get(voter__user=vc.owners[0])
+    question = decision.questions.get()
+    client.force_login(vc.owners[0])
+    html = client.get(urls_of(decision)["detail"]).content.decode()
+    assert html.count('class="stack ballot-form"') == 2 and "书面委托代理人" in html
+    vote_url = reverse("governance:decision_vote", args=[decision.pk])
+    client.post(vote_url, {"elector": neighbour.pk, f"q{question.pk}": "reject"})
+    client.post(vote_url, {"elector": own.pk, f"q{question.pk}": "approve"})
+    assert dict(Ballot.objects.values_list("elector_id", "choice")) == {neighbour.pk: "reject", own.pk: "approve"}
+    assert Ballot.objects.get(elector=neighbour).proxy == proxy
+    html = client.get(urls_of(decision)["detail"]).content.decode()
+    assert html.count("您已于") == 2 and 'class="stack ballot-form"' not in html
+    # The neighbour himself is told that his proxy votes for him.
+    client.force_login(vc.owners[1])
+    assert "书面委托" in client.get(urls_of(decision)["detail"]).content.decode()
