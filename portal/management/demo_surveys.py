@@ -90,10 +90,10 @@ def seed_surveys(stdout) -> None:
     survey = svc.survey_open(actor=staff, survey=survey, now=_at(opens_on, 9))
     rng = random.Random(SEED)
     answered_online = _online_answers(survey, rng, opens_on)
-    for household in survey.households.order_by("pk"):
+    for n, household in enumerate(survey.households.order_by("pk")):
         if household.pk in answered_online:
             continue
-        _visit(staff, household, rng, opens_on)
+        _visit(staff, household, rng, opens_on, against=n % 7 == 3)
     counts = svc.live_counts(survey)
     stdout.write(
         f"改造意愿征询：{community.title} {counts['households']} 户，方案同意 {counts['plan_agree']} 户，"
@@ -125,8 +125,9 @@ def _online_answers(survey, rng, opens_on) -> set[int]:
     return done
 
 
-def _visit(staff, household, rng, opens_on) -> None:
-    """One household's door-to-door history; about 60% end with an answer."""
+def _visit(staff, household, rng, opens_on, *, against: bool) -> None:
+    """One household's door-to-door history; about 60% end with an answer. `against`: every seventh household
+    asked disagrees with the plan, so the demo always shows some opposition."""
     day = opens_on + timedelta(days=rng.randint(1, 6))
 
     def record(outcome, plan="", model="", reason="", days=0):
@@ -141,8 +142,8 @@ def _visit(staff, household, rng, opens_on) -> None:
         )
 
     roll = rng.random()
-    if roll < 0.62:
-        plan = "agree" if rng.random() < 0.86 else "disagree"
+    if roll < 0.62 or against:
+        plan = "disagree" if against or rng.random() >= 0.9 else "agree"
         model = "agree" if rng.random() < 0.72 else "disagree"
         if rng.random() < 0.3:
             record("unreachable", reason=rng.choice(UNREACHABLE_NOTES))
