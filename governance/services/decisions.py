@@ -418,7 +418,7 @@ def decision_save_draft(
         if decision is None:
             decision = OwnersDecision(community=community, created_by=actor)
         else:
-            decision = OwnersDecision.objects.select_for_update().get(pk=decision.pk)
+            decision = OwnersDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
             if decision.status != Status.DRAFT:
                 raise ValidationError(_("The vote has been announced: its questions can no longer change (A-09)."))
         for field, value in values.items():
@@ -574,7 +574,9 @@ def decision_announce(*, actor, decision: OwnersDecision, now: datetime | None =
     _require_convenor(actor, decision.community)
     with transaction.atomic():
         decision = (
-            OwnersDecision.objects.select_for_update(of=("self",)).select_related("community").get(pk=decision.pk)
+            OwnersDecision.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("community")
+            .get(pk=decision.pk)
         )
         problems = announce_problems(decision, now)
         if problems:
@@ -975,7 +977,7 @@ def proxy_upload(
     now = timezone.now()
     with transaction.atomic():
         # The caller's object may be stale: the state that decides is the row's, locked against the count.
-        current = OwnersDecision.objects.select_for_update().get(pk=decision.pk)
+        current = OwnersDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
         if current.status != Status.ANNOUNCED or now >= current.closes_at:
             raise ValidationError(_("Proxies are accepted only while the vote is announced and not closed."))
         token = secrets.token_hex(16)
@@ -1148,7 +1150,9 @@ def objection_file(*, user, decision: OwnersDecision, text: str, now: datetime |
     with transaction.atomic():
         # The state that decides is the row's, locked against decision_finalize (the caller's object may be stale).
         decision = (
-            OwnersDecision.objects.select_for_update(of=("self",)).select_related("community").get(pk=decision.pk)
+            OwnersDecision.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("community")
+            .get(pk=decision.pk)
         )
         if decision.status != Status.PRELIMINARY or now >= decision.objection_deadline:
             raise ValidationError(_("Objections can be filed only during the objection period."))
@@ -1219,7 +1223,9 @@ def decision_finalize(
         raise ValidationError(_("Choose a resolution of this community's meetings."))
     with transaction.atomic():
         decision = (
-            OwnersDecision.objects.select_for_update(of=("self",)).select_related("community").get(pk=decision.pk)
+            OwnersDecision.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("community")
+            .get(pk=decision.pk)
         )
         problems = finalize_problems(decision, now)
         if problems:
@@ -1249,7 +1255,7 @@ def decision_cancel(*, actor, decision: OwnersDecision, reason: str) -> OwnersDe
     if not reason:
         raise ValidationError(_("Give the reason for cancelling the vote."))
     with transaction.atomic():
-        decision = OwnersDecision.objects.select_for_update().get(pk=decision.pk)
+        decision = OwnersDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
         if decision.status not in (Status.DRAFT, Status.ANNOUNCED):
             raise ValidationError(_("A counted vote cannot be cancelled."))
         before = decision.status
