@@ -814,3 +814,27 @@ def test_the_objection_period_of_the_rules_sets_the_deadline_at_the_count():
     decision = svc.decision_count(actor=vc.chair, decision=close_now(open_vote(vc)))
     assert decision.objection_deadline == decision.counted_at + timedelta(days=10)
     assert AuditEntry.objects.filter(action="procedure_rules.set", community=vc.community).count() == 2
+
+
+def test_announcing_notifies_every_owner_with_an_account_once_after_the_commit(django_capture_on_commit_callbacks):
+    from home.models import Notification
+
+    vc = vote_community(buildings=2, units=3)
+    draft = draft_vote(vc)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = svc.decision_announce(actor=vc.chair, decision=draft)
+    notes = Notification.objects.filter(title="业主共同决定：续聘物业服务企业")
+    assert sorted(n.recipient_id for n in notes) == sorted(u.pk for u in vc.owners)
+    assert all(n.url.endswith(f"/{decision.pk}/") or str(decision.pk) in n.url for n in notes)
+
+
+def test_without_changeable_ballots_every_ballot_is_current():
+    vc = vote_community(buildings=1, units=3)
+    decision = open_vote(vc)
+    vote(decision, vc.owners[:2])
+    assert svc.current_ballots(decision).count() == 2
+    changeable = vote_community(buildings=1, units=2, ballots_changeable=True)
+    other = open_vote(changeable)
+    vote(other, changeable.owners[:1])
+    vote(other, changeable.owners[:1], "reject")
+    assert list(svc.current_ballots(other).values_list("revision", "choice")) == [(2, "reject")]
