@@ -51,6 +51,7 @@ FINAL_NOTICE_DAYS = 3  # A-12: decisions are published within 3 days (Beijing ar
 MAX_QUESTIONS = 10
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_TYPES = {"pdf", "jpg", "jpeg", "png"}
+SCAN_SIGNATURES = (b"%PDF-", b"\xff\xd8", b"\x89PNG\r\n\x1a\n")  # what a PDF, JPEG or PNG file starts with
 CENT = Decimal("0.01")
 
 
@@ -293,6 +294,11 @@ def _clean_scan(upload, *, required_message: str):
         raise ValidationError(_("The scan may be at most 10 MB."))
     if upload.size == 0:
         raise ValidationError(required_message)
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(SCAN_SIGNATURES):  # a scan, not HTML or a program renamed to .pdf
+        raise ValidationError(_("Upload the scan as PDF, JPG or PNG."))
     return upload
 
 
@@ -456,10 +462,12 @@ class ElectorDraft:
     is_developer: bool
 
 
-def electorate_of(decision: OwnersDecision, *, include_special_spaces_in_area: bool) -> tuple[list[ElectorDraft], list]:
+def electorate_of(
+    decision: OwnersDecision, *, include_special_spaces_in_area: bool, on=None
+) -> tuple[list[ElectorDraft], list]:
     """The owners of the vote's scope, counted by the register's rules, with their units and voter. Totals are
     computed within the scope only (V-23). Returns the electors and the units of the scope (for their areas)."""
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     units = list(
         units_in_scope(decision)
         .select_related("entrance__building")
@@ -587,7 +595,9 @@ def decision_announce(*, actor, decision: OwnersDecision, now: datetime | None =
             raise ValidationError(problems)
         procedure = rules_of(decision.community)
         drafts, _units = electorate_of(
-            decision, include_special_spaces_in_area=procedure.include_special_spaces_in_area
+            decision,
+            include_special_spaces_in_area=procedure.include_special_spaces_in_area,
+            on=timezone.localdate(now),
         )
         if not drafts:
             raise ValidationError(_("The register has no owners in this scope: import the units first."))

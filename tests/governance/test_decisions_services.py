@@ -453,6 +453,8 @@ def test_a10_a_paper_ballot_needs_the_scan_of_the_signed_ballot():
         svc.ballot_enter(**enter, channel="paper", scan=scan("ballot.exe"))
     with pytest.raises(ValidationError):
         svc.ballot_enter(**enter, channel="paper", scan=scan(content=b""))
+    with pytest.raises(ValidationError):  # named .pdf, but HTML inside: refused by content, not by name
+        svc.ballot_enter(**enter, channel="paper", scan=scan(content=b"<html><script>alert(1)</script>"))
     with pytest.raises(ValidationError):
         svc.ballot_enter(**enter, channel="mail", scan=scan())
     with pytest.raises(PermissionDenied):

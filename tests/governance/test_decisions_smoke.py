@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from governance.models import OwnersDecision
 from governance.services import decisions as svc
@@ -28,3 +29,25 @@ def test_a_vote_runs_from_announcement_to_final_result():
     assert question.quorate and question.passed
     assert decision.status == OwnersDecision.Status.PRELIMINARY
     assert decision.preliminary_notice is not None
+
+
+def test_the_vote_page_links_the_committee_s_records_only_for_the_committee(client):
+    vc = vote_community(buildings=1, units=2)
+    decision = open_vote(vc)
+    register = reverse("governance:ballot_register", args=[decision.pk])
+    paper = reverse("governance:ballot_paper_entry", args=[decision.pk])
+    page = reverse("governance:decision_detail", args=[decision.pk])
+    client.force_login(vc.chair)
+    html = client.get(page).content.decode()
+    assert register in html and paper in html
+    client.force_login(vc.owners[0])
+    html = client.get(page).content.decode()
+    assert register not in html and paper not in html
+    assert reverse("governance:proxy_upload", args=[decision.pk]) in html
+
+
+def test_the_community_card_links_the_willingness_surveys(client):
+    vc = vote_community(buildings=1, units=1)
+    client.force_login(vc.owners[0])
+    html = client.get(vc.community.url).content.decode()
+    assert reverse("governance:survey_list", args=[vc.community.pk]) in html
