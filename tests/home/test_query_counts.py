@@ -20,7 +20,7 @@ Role = CommunityRole.Role
 MAX_QUERIES = {
     "home": 16,
     "index": 18,
-    "community": 23,  # +1 (issue 3): the latest notices; +1 (issue 4): the open topics count, one query each
+    "community": 24,  # +1 each: the latest notices (issue 3), open topics (issue 4), open votes (issue 5)
     "residents": 13,  # +1 (issue 3): the residents' notices, one query whatever their number
 }
 
