@@ -450,49 +450,50 @@ def decision_vote(request, decision_id):
     return redirect(_detail_url(decision) + "#ballot")
 
 
-@require_POST
-def decision_announce(request, decision_id):
+def _committee_action(request, decision_id, act, done: str):
+    """Run a committee writer on the vote; its Chinese refusal, or `done`, is shown on the vote page."""
     decision = _decision(decision_id)
     refusal = _convenor_or_refuse(request, decision)
     if refusal:
         return refusal
     try:
-        svc.decision_announce(actor=request.user, decision=decision)
+        act(decision)
     except ValidationError as error:
         _flash(request, error)
     else:
-        messages.success(request, _("The vote is announced: the electorate and the totals are frozen."))
+        messages.success(request, done)
     return redirect(_detail_url(decision))
+
+
+@require_POST
+def decision_announce(request, decision_id):
+    return _committee_action(
+        request,
+        decision_id,
+        lambda decision: svc.decision_announce(actor=request.user, decision=decision),
+        _("The vote is announced: the electorate and the totals are frozen."),
+    )
 
 
 @require_POST
 def decision_cancel(request, decision_id):
-    decision = _decision(decision_id)
-    refusal = _convenor_or_refuse(request, decision)
-    if refusal:
-        return refusal
-    try:
-        svc.decision_cancel(actor=request.user, decision=decision, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        _flash(request, error)
-    else:
-        messages.success(request, _("The vote is cancelled."))
-    return redirect(_detail_url(decision))
+    reason = request.POST.get("reason", "")
+    return _committee_action(
+        request,
+        decision_id,
+        lambda decision: svc.decision_cancel(actor=request.user, decision=decision, reason=reason),
+        _("The vote is cancelled."),
+    )
 
 
 @require_POST
 def decision_count(request, decision_id):
-    decision = _decision(decision_id)
-    refusal = _convenor_or_refuse(request, decision)
-    if refusal:
-        return refusal
-    try:
-        svc.decision_count(actor=request.user, decision=decision)
-    except ValidationError as error:
-        _flash(request, error)
-    else:
-        messages.success(request, _("The ballots are counted and the preliminary result is published."))
-    return redirect(_detail_url(decision))
+    return _committee_action(
+        request,
+        decision_id,
+        lambda decision: svc.decision_count(actor=request.user, decision=decision),
+        _("The ballots are counted and the preliminary result is published."),
+    )
 
 
 @require_POST
