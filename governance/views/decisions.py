@@ -164,48 +164,38 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
-@require_http_methods(["GET", "POST"])
-def decision_new(request, community_id):
-    community = _community(community_id)
+def _draft_form(request, community, decision=None):
+    """The committee's draft form, for a new vote or a draft not yet announced (the writer refuses the rest)."""
     if not permissions.can_start_owners_decision(request.user, community):
         return _refuse(request, community)
-    form = DecisionForm(request.POST or None, community=community)
+    if decision is not None and request.method == "GET" and decision.status != Status.DRAFT:
+        messages.error(request, _("The vote has been announced: its questions can no longer change (A-09)."))
+        return redirect(_detail_url(decision))
+    initial = DecisionForm.initial_for(decision) if decision is not None else None
+    form = DecisionForm(request.POST or None, community=community, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            decision = _save_draft(request, community, form)
+            saved = _save_draft(request, community, form, decision)
         except ValidationError as error:
             _add_errors(form, error)
         except PermissionDenied:
             return _refuse(request, community)
         else:
             messages.success(request, _("The draft is saved. Check it, then announce it."))
-            return redirect(_detail_url(decision))
-    context = {"community": community, "form": form, "decision": None}
+            return redirect(_detail_url(saved))
+    context = {"community": community, "form": form, "decision": decision}
     return render(request, "governance/decisions/form.html", context, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_new(request, community_id):
+    return _draft_form(request, _community(community_id))
 
 
 @require_http_methods(["GET", "POST"])
 def decision_edit(request, decision_id):
     decision = _decision(decision_id)
-    community = decision.community
-    if not permissions.can_start_owners_decision(request.user, community):
-        return _refuse(request, community)
-    if request.method == "GET" and decision.status != Status.DRAFT:
-        messages.error(request, _("The vote has been announced: its questions can no longer change (A-09)."))
-        return redirect(_detail_url(decision))
-    form = DecisionForm(request.POST or None, community=community, initial=DecisionForm.initial_for(decision))
-    if request.method == "POST" and form.is_valid():
-        try:
-            _save_draft(request, community, form, decision)
-        except ValidationError as error:
-            _add_errors(form, error)
-        except PermissionDenied:
-            return _refuse(request, community)
-        else:
-            messages.success(request, _("The draft is saved. Check it, then announce it."))
-            return redirect(_detail_url(decision))
-    context = {"community": community, "form": form, "decision": decision}
-    return render(request, "governance/decisions/form.html", context, status=400 if form.is_bound else 200)
+    return _draft_form(request, decision.community, decision)
 
 
 # ---------------------------------------------------------------- rules of procedure (V-20)
