@@ -62,6 +62,7 @@ class NoticePage(Page):
         COMMON_INCOME = "common_income", _("use of and income from common parts")
         PARKING = "parking", _("disposal of parking spaces on common land")
         WORKING_FUNDS = "working_funds", _("income and spending of working funds")
+        FEES = "fees", _("property fees, cost-sharing and donations")
         OTHER = "other", _("other matters to disclose")
 
     class Audience(models.TextChoices):

@@ -1,1 +1,0 @@
-"""Fees, ledgers, property companies, handover and renovation projects arrive with their issues."""
