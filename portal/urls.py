@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("", include("home.urls")),
     path("", include("governance.urls")),
+    path("", include("property.urls")),
 ]
 
 if settings.DEBUG:

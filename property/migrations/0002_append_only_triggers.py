@@ -10,7 +10,6 @@ TABLES = [
     "property_payment",
     "property_allocation",
     "property_ledgerentry",
-    "property_donation",
     "property_reminder",
 ]
 MESSAGE = "append-only ledger: correct with a reversing entry"

@@ -6,8 +6,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import AppendOnly
-
 
 class CostSharePlan(models.Model):
     """The households' share of a renovation's cost, split over the units by a key (V-12).
@@ -55,11 +53,12 @@ class CostSharePlan(models.Model):
         return self.title
 
 
-class Donation(AppendOnly):
+class Donation(models.Model):
     """A gift to the community's renovation or common good, acknowledged with a numbered receipt.
 
     Money enters the ledger (donations account); materials carry an estimated value and labour its hours, and
-    both stay out of the cash balances. ``on_thanks_list`` is the donor's choice to appear by name.
+    both stay out of the cash balances. ``on_thanks_list`` is the donor's choice to appear by name, and the only
+    field that changes after recording (the donor may opt out later); the money itself is in the journal.
     """
 
     class Kind(models.TextChoices):

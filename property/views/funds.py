@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the fees work (issue 6)."""
+
+urlpatterns = []
