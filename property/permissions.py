@@ -1,8 +1,8 @@
 """Who may read and keep a community's accounts (issue 6). Views ask; the writers in property/services ask again.
 
 - Property fees are billed and collected by the property company's staff, who hold the property-staff role only
-  in the communities their company serves, and by the owners' committee (which keeps them where the community
-  manages itself).
+  in the communities their company serves, by the owners' committee where the community manages itself, and by
+  the community staff where the community guarantees the management (兜底, bundled small communities).
 - Public income, the working fund, donations and cost-sharing belong to the owners (V-11): the committee and
   the community staff keep them; the property company does not.
 - A household's statement is read by its owners and its verified residents (a tenant may be the payer, F-02).
@@ -18,7 +18,7 @@ from .models import Fund
 
 Role = CommunityRole.Role
 
-FEE_KEEPERS = (Role.OWNERS_COMMITTEE, Role.PROPERTY_STAFF)
+FEE_KEEPERS = (Role.OWNERS_COMMITTEE, Role.PROPERTY_STAFF, Role.COMMUNITY_STAFF)
 FUND_KEEPERS = (Role.OWNERS_COMMITTEE, Role.COMMUNITY_STAFF)
 
 
