@@ -72,14 +72,14 @@ class Donation(models.Model):
     donor = models.ForeignKey("home.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     unit = models.ForeignKey("home.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    item = models.CharField(_("item"), max_length=100, blank=True)
+    item = models.CharField(_("donated item"), max_length=100, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2, null=True, blank=True)
     measure = models.CharField(_("measure"), max_length=20, blank=True, help_text=_("e.g. 袋, 米, 块"))
     estimated_value = models.DecimalField(
         _("estimated value (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     hours = models.DecimalField(_("person-hours"), max_digits=8, decimal_places=1, null=True, blank=True)
-    purpose = models.CharField(_("for"), max_length=200, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     received_on = models.DateField(_("date"))
     receipt_no = models.CharField(_("receipt number"), max_length=30)
     on_thanks_list = models.BooleanField(_("name may appear on the thank-you list"), default=True)
