@@ -722,3 +722,48 @@ def charge_correct(*, actor, charge: Charge, amount: Decimal, reason: str) -> Ch
 def new_idempotency_key() -> str:
     """Put into a form when it is shown; the same key coming back twice is the same submission."""
     return uuid.uuid4().hex
+
+
+@transaction.atomic
+def late_fee_assess(*, actor, charge: Charge, on: date | None = None) -> Charge:
+    """F-05: a contractual late fee on one overdue periodic charge, only when its schedule's contract sets a rate.
+
+    Charged once per charge, on the open principal only (never on an earlier late fee), capped at 30% of it,
+    and kept as its own charge so the statement shows it apart from the fee.
+    """
+    _check_keeper(actor, charge.community, charge.fund)
+    on = on or timezone.localdate()
+    schedule = charge.schedule
+    if charge.kind != Charge.Kind.PERIODIC or schedule is None or not schedule.late_fee_daily_rate:
+        raise ValidationError("合同未约定违约金，不能收取（F-05）。")
+    Unit.objects.select_for_update().filter(pk=charge.unit_id).first()
+    if Charge.objects.filter(unit=charge.unit, fund=charge.fund, period=charge.period, kind=Charge.Kind.LATE_FEE):
+        raise ValidationError("这笔费用的违约金已经计收过。")
+    parts = settled_by_charge([charge.pk])[charge.pk]
+    principal = charge.amount - parts["payment"] - parts["reversal"]
+    days_late = (on - charge.due_on).days
+    amount = fees.late_fee(principal=principal, days_late=days_late, daily_rate=schedule.late_fee_daily_rate)
+    if amount <= 0:
+        raise ValidationError("这笔费用没有逾期未缴的金额，不产生违约金。")
+    late = charge_add(
+        actor=actor,
+        unit=charge.unit,
+        fund=charge.fund,
+        amount=amount,
+        period=charge.period,
+        due_on=on,
+        kind=Charge.Kind.LATE_FEE,
+        description=(
+            f"{charge.period:%Y-%m} 违约金：{principal} 元 × {schedule.late_fee_daily_rate} × {days_late} 天"
+            f"（{schedule.late_fee_clause}，上限 30%）"
+        )[:200],
+    )
+    audit_record(
+        actor=actor,
+        community=charge.community,
+        action="fees.late_fee_assess",
+        target=late,
+        after={"amount": str(amount), "principal": str(principal), "days": days_late},
+        note=schedule.late_fee_clause,
+    )
+    return late
