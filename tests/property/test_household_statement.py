@@ -184,3 +184,18 @@ def test_my_fees_refuses_non_members_and_sends_anonymous_visitors_to_log_in(clie
     for user in (other.owners[0], other.cashier):
         client.force_login(user)
         assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [
+        ({"area": Decimal("75.50"), "rate": Decimal("1.2000")}, "75.50 m² × 1.2000"),
+        ({"rate": Decimal("50.0000")}, "50.00"),
+        ({"kind": "cost_share", "description": "3号楼屋面防水分摊"}, "3号楼屋面防水分摊"),
+    ],
+)
+def test_how_a_charge_was_computed_is_spelled_out(fields, shown):
+    from property.models import Charge
+    from property.views.household import _computed
+
+    assert shown in _computed(Charge(amount=Decimal("1.00"), **{"kind": "periodic", **fields}))
