@@ -649,8 +649,9 @@ def _undo_allocations(rows, *, payment: Payment | None = None, charge: Charge | 
 
 
 @transaction.atomic
-def charge_reverse(*, actor, charge: Charge, reason: str) -> LedgerEntry:
-    """Cancel a charge made in error. Money already applied to it is released and settles other charges."""
+def charge_reverse(*, actor, charge: Charge, reason: str, reapply: bool = True) -> LedgerEntry:
+    """Cancel a charge made in error. Money already applied to it is released and settles other charges
+    (``reapply=False`` leaves it free for the corrected charge that follows, see ``charge_correct``)."""
     _check_keeper(actor, charge.community, charge.fund)
     if not reason.strip():
         raise ValidationError({"reason": "冲正必须写明原因。"})
@@ -686,7 +687,8 @@ def charge_reverse(*, actor, charge: Charge, reason: str) -> LedgerEntry:
         description=reason.strip(),
         created_by=actor,
     )
-    apply_credit(community=charge.community, fund=charge.fund, unit_ids=[charge.unit_id])
+    if reapply:
+        apply_credit(community=charge.community, fund=charge.fund, unit_ids=[charge.unit_id])
     audit_record(
         actor=actor,
         community=charge.community,
@@ -705,7 +707,8 @@ def charge_correct(*, actor, charge: Charge, amount: Decimal, reason: str) -> Ch
         raise ValidationError({"amount": problem})
     if amount == charge.amount:
         raise ValidationError({"amount": "新金额与原金额相同，无需更正。"})
-    charge_reverse(actor=actor, charge=charge, reason=reason)
+    # The money released from the wrong charge settles the corrected one first (same month, same due date).
+    charge_reverse(actor=actor, charge=charge, reason=reason, reapply=False)
     return charge_add(
         actor=actor,
         unit=charge.unit,

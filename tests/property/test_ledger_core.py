@@ -120,3 +120,17 @@ def test_reversing_a_payment_reopens_what_it_paid_and_refunds_only_credit():
     assert household_accounts(unit)["property_fees"].balance == 0
     assert consistency_problems(fc.community) == []
     assert Allocation.objects.filter(amount__lt=0).exists()
+
+
+def test_money_released_by_a_correction_settles_the_corrected_month_first():
+    fc = fee_community(units=1)
+    unit = fc.units[0]
+    ledger.charges_run(actor=fc.cashier, community=fc.community, period=JAN)
+    ledger.charges_run(actor=fc.cashier, community=fc.community, period=FEB)
+    pay(fc, unit, "90.60")
+    january = Charge.objects.get(period=JAN, kind="periodic")
+    fixed = ledger.charge_correct(actor=fc.cashier, charge=january, amount=Decimal("80.00"), reason="面积更正")
+    lines = {line.charge.pk: line.open for line in household_accounts(unit)["property_fees"].lines}
+    assert lines[fixed.pk] == 0
+    assert lines[Charge.objects.get(period=FEB).pk] == MONTHLY - Decimal("10.60")
+    assert consistency_problems(fc.community) == []
