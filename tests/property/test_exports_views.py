@@ -200,3 +200,19 @@ def test_the_city_report_groups_by_district_with_a_city_total_and_a_fixed_query_
     districts = response.context["districts"]
     assert sum(len(district.rows) for district in districts) == 4
     assert sum((district.charged for district in districts), Decimal(0)) == city.charged
+
+
+def test_the_workbook_writer_round_trips_through_openpyxl():
+    book = fee_exports._workbook()
+    sheet = fee_exports._Sheet(book, "账目/明细[1]", ["金额", "日期", "说明"], {0})
+    sheet.append([Decimal("90.6"), date(2026, 7, 31), "A&B <x> \x07终 "])
+    sheet.append([None, "", 12])
+    fee_exports._Sheet(book, "第二页", ["x"], set())
+    workbook = load_workbook(io.BytesIO(fee_exports._to_bytes(book)))
+    first = workbook.worksheets[0]
+    assert [ws.title for ws in workbook.worksheets] == ["账目 明细 1 ", "第二页"]
+    assert first["A1"].value == "金额" and first["A1"].font.b
+    assert first["A2"].value == 90.6 and first["A2"].number_format == "0.00"
+    assert first["B2"].value.date() == date(2026, 7, 31)
+    assert first["C2"].value == "A&B <x> 终 "
+    assert first["A3"].value is None and first["B3"].value is None and first["C3"].value == 12
