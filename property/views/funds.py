@@ -97,6 +97,7 @@ def funds_overview(request, community_id):
         "kept": kept,
         "reversible": [str(kind) for kind in svc.REVERSIBLE_KINDS],
         "reverse_form": ReverseForm(),
+        "can_keep_donations": Fund.DONATIONS in kept,
     }
     return render(request, "property/funds/overview.html", context)
 
@@ -174,7 +175,13 @@ def donations(request, community_id):
             messages.success(request, _("Donation recorded, receipt %(no)s.") % {"no": donation.receipt_no})
             return redirect("property:donation_receipt", donation.pk)
     page_obj = Paginator(svc.donations_of(community), DONATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"community": community, "form": form, "page_obj": page_obj, "donations": page_obj.object_list}
+    context = {
+        "community": community,
+        "form": form,
+        "page_obj": page_obj,
+        "donations": page_obj.object_list,
+        "can_keep_donations": True,
+    }
     return render(request, "property/funds/donations.html", context, status=400 if form.is_bound else 200)
 
 
@@ -189,14 +196,18 @@ def donation_receipt(request, donation_id):
     donation = _donation(donation_id)
     if not svc.can_read_donation(request.user, donation):
         return _refuse(request, donation.community)
+    is_donor = svc.is_donor(request.user, donation)
+    thanks_form = ThanksOptForm(initial={"on_thanks_list": donation.on_thanks_list})
+    if not is_donor:
+        thanks_form.fields["on_thanks_list"].label = _("The donor agrees to be named on the thank-you list")
     context = {
         "community": donation.community,
         "donation": donation,
         "amount_words": fees.amount_in_words(donation.amount) if donation.amount else "",
         "cancelled": donation.entries.filter(kind=LedgerEntry.Kind.REVERSAL).exists(),
-        "is_donor": svc.is_donor(request.user, donation),
+        "is_donor": is_donor,
         "can_keep": permissions.can_keep_fund(request.user, donation.community, Fund.DONATIONS),
-        "thanks_form": ThanksOptForm(initial={"on_thanks_list": donation.on_thanks_list}),
+        "thanks_form": thanks_form,
     }
     return render(request, "property/funds/donation_receipt.html", context)
 
@@ -265,7 +276,13 @@ def cost_shares(request, community_id):
     plans = list(CostSharePlan.objects.filter(community=community).prefetch_related("buildings"))
     progress = svc.plan_progress([p for p in plans if p.issued_at])
     rows = [{"plan": plan, "progress": progress.get(plan.pk)} for plan in plans]
-    context = {"community": community, "rows": rows, "form": form, "can_keep": can_keep}
+    context = {
+        "community": community,
+        "rows": rows,
+        "form": form,
+        "can_keep": can_keep,
+        "can_keep_donations": permissions.can_keep_fund(request.user, community, Fund.DONATIONS),
+    }
     return render(request, "property/funds/cost_shares.html", context, status=400 if form and form.is_bound else 200)
 
 
