@@ -37,6 +37,7 @@ from portal.management.demo_bodies import seed_bodies
 from portal.management.demo_city import DEMO_PASSWORD, AccountSpec, City, CommunitySpec, PersonSpec, build_city
 from portal.management.demo_decisions import seed_decisions
 from portal.management.demo_discussions import seed_discussions
+from portal.management.demo_fees import seed_fees
 from portal.management.demo_meetings import seed_meetings
 from portal.management.demo_notices import seed_notices
 from portal.management.demo_surveys import seed_surveys
@@ -77,7 +78,15 @@ class Command(BaseCommand):
             # the 议事厅 (its committee puts a topic on a meeting's agenda), then the owners' votes (cast online by
             # the residents' accounts the 议事厅 seed creates, entered by the committee or the community staff) and
             # the renovation willingness survey (answered online by those accounts too).
-            parts = (seed_bodies, seed_meetings, seed_notices, seed_discussions, seed_decisions, seed_surveys)
+            parts = (
+                seed_bodies,
+                seed_meetings,
+                seed_notices,
+                seed_discussions,
+                seed_decisions,
+                seed_surveys,
+                seed_fees,
+            )
             for seed_part in parts:
                 with transaction.atomic():
                     seed_part(self.stdout)
