@@ -614,7 +614,7 @@ AREA_REASON = (
     "本月起按证载面积计收，房屋登记信息由社区更新"
 )
 BOUNCE_REASON = "银行退票：付款账户已销户，转账被银行退回，已电话通知业主重新缴纳"
-REFUND_REASON = "重复缴费退款：业主已在物业服务中心缴纳本年度物业费，又在线重复缴纳一次，经核实原路退回"
+REFUND_REASON = "重复缴费退款：业主已在物业服务中心缴费，又在线重复缴纳同一笔费用，经核实原路退回"
 
 
 def _corrections(keeper, community, today: date) -> None:
@@ -679,7 +679,7 @@ def _bounced_transfer(keeper, community, today: date) -> None:
 
 
 def _double_payment_refund(keeper, community, today: date) -> None:
-    """A household that paid the year in advance at the counter paid it again online; the second is refunded."""
+    """A household that paid in advance at the counter paid the same again online; the second is refunded."""
     if Payment.objects.filter(community=community, fund=FUND, kind=Payment.Kind.REFUND).exists():
         return
     year_start = date(today.year, 1, 1)
