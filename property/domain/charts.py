@@ -64,14 +64,15 @@ def scaled(value: Decimal, top: Decimal, length: int) -> int:
 
 
 def short_amount(value: Decimal) -> str:
-    """An axis or bar label in yuan: 950, 1,200, 3.5万, 120万 (a 390 px phone has no room for 1,234,567.89)."""
+    """An axis or bar label in yuan: 62.50, 950, 1,466, 3.5万, 120万 (a 390 px phone has no room for 1,234,567.89;
+    the exact figures are in the tooltips, the description and the table beside the chart)."""
     value = Decimal(value)
     if abs(value) >= 10000:
         wan = (value / 10000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         text = f"{wan:f}".rstrip("0").rstrip(".") if "." in f"{wan:f}" else f"{wan:f}"
         return f"{text}万"
-    if value == value.to_integral():
-        return f"{int(value):,}"
+    if value == value.to_integral() or abs(value) >= 100:
+        return f"{_round(value):,}"
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 

@@ -222,10 +222,10 @@ def summary_sentence(figures: dict) -> str:
         "Opening balance %(opening)s yuan; income %(income)s yuan; expenditure %(expense)s yuan; "
         "closing balance %(closing)s yuan."
     ) % {
-        "opening": figures["opening"],
-        "income": figures["total_income"],
-        "expense": figures["total_expense"],
-        "closing": figures["closing"],
+        "opening": _amount(figures["opening"]),
+        "income": _amount(figures["total_income"]),
+        "expense": _amount(figures["total_expense"]),
+        "closing": _amount(figures["closing"]),
     }
 
 

@@ -128,7 +128,16 @@ def test_long_labels_are_shortened_on_the_chart_but_complete_in_the_description(
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [("0", "0"), ("950", "950"), ("1200", "1,200"), ("62.5", "62.50"), ("12500", "1.3万"), ("1200000", "120万")],
+    [
+        ("0", "0"),
+        ("950", "950"),
+        ("1200", "1,200"),
+        ("62.5", "62.50"),
+        ("99.99", "99.99"),
+        ("1466.07", "1,466"),
+        ("12500", "1.3万"),
+        ("1200000", "120万"),
+    ],
 )
 def test_axis_amounts_are_short(value, text):
     assert charts.short_amount(D(value)) == text
