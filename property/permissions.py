@@ -41,6 +41,14 @@ def can_read_fee_reports(user, community) -> bool:
     return can_keep_any_fund(user, community) or is_bureau_staff(user)
 
 
+def can_read_fund_reports(user, community, fund: str) -> bool:
+    """Exports and journals of one account. The owners' own accounts (public income, working fund, donations,
+    cost-sharing) belong to the owners (V-11): their keepers and the bureau read them, the property company not."""
+    if fund == Fund.PROPERTY_FEES:
+        return can_read_fee_reports(user, community)
+    return can_keep_fund(user, community, fund) or is_bureau_staff(user)
+
+
 def can_publish_disclosure(user, community) -> bool:
     return has_role(user, community, Role.OWNERS_COMMITTEE, Role.PROPERTY_STAFF, Role.COMMUNITY_STAFF)
 

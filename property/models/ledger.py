@@ -162,7 +162,7 @@ class Charge(AppendOnly):
         indexes = [
             models.Index(fields=["community", "fund", "period"], name="charge_community_period"),
             models.Index(fields=["unit", "fund", "period"], name="charge_unit_period"),
-            models.Index(fields=["period", "fund"], include=["amount"], name="charge_period_fund"),
+            models.Index(fields=["period", "fund"], include=["community", "amount"], name="charge_period_fund"),
         ]
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
@@ -258,7 +258,9 @@ class Allocation(AppendOnly):
         indexes = [
             models.Index(fields=["community", "fund", "period"], name="alloc_community_period"),
             models.Index(fields=["unit", "fund"], name="alloc_unit_fund"),
-            models.Index(fields=["period", "fund", "kind"], include=["amount"], name="alloc_period_fund_kind"),
+            models.Index(
+                fields=["period", "fund", "kind"], include=["community", "amount"], name="alloc_period_fund_kind"
+            ),
         ]
 
 

@@ -199,8 +199,8 @@ def unit_labels(community) -> dict[int, str]:
     }
 
 
-def _check(actor, community) -> None:
-    if not permissions.can_read_fee_reports(actor, community):
+def _check(actor, community, fund: str = Fund.PROPERTY_FEES) -> None:
+    if not permissions.can_read_fund_reports(actor, community, fund):
         raise PermissionDenied("只有管理本小区账目的人员和住房管理部门可以导出账目和报表。")
 
 
@@ -210,7 +210,7 @@ def _fund_label(fund: str) -> str:
 
 def _logged(actor, community, fund: str, action: str, build) -> bytes:
     """Build the workbook and record the export in the same transaction (D-12)."""
-    _check(actor, community)
+    _check(actor, community, fund)
     if fund not in Fund.values:
         raise PermissionDenied("没有这个账户。")
     with transaction.atomic():

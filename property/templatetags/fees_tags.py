@@ -2,9 +2,10 @@
 
 from django import template
 
-from home.permissions import is_verified_resident
+from home.permissions import is_bureau_staff, is_verified_resident
 from property import permissions
 from property.models import Disclosure
+from property.services.funds import can_read_funds
 
 register = template.Library()
 
@@ -29,6 +30,12 @@ def accounts_card(context, community):
         "can_read": can_read,
         "is_resident": is_verified_resident(user, community),
         "can_read_reports": permissions.can_read_fee_reports(user, community),
-        "keeps_funds": permissions.can_keep_fund(user, community, "public_income"),
+        "can_read_funds": can_read_funds(user, community),
         "can_read_arrears_notice": permissions.can_read_arrears_notice(user, community),
     }
+
+
+@register.inclusion_tag("property/_bureau_reports.html", takes_context=True)
+def bureau_reports(context):
+    """The city-wide fee report, offered on the home page to housing-bureau staff only."""
+    return {"show": is_bureau_staff(context["request"].user)}

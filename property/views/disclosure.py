@@ -104,6 +104,7 @@ def disclosure_list(request, community_id):
         "disclosures": disclosures,
         "form": form,
         "can_export": permissions.can_read_fee_reports(request.user, community),
+        "can_export_owners_funds": permissions.can_read_fund_reports(request.user, community, Fund.PUBLIC_INCOME),
     }
     return render(request, "property/disclosure/list.html", context, status=400 if form and form.errors else 200)
 

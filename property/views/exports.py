@@ -50,7 +50,7 @@ def _export(request, community_id, fund, *, build, name, slug):
     if fund not in Fund.values:
         raise Http404
     community = get_object_or_404(CommunityPage.objects.live(), pk=community_id)
-    if not permissions.can_read_fee_reports(request.user, community):
+    if not permissions.can_read_fund_reports(request.user, community, fund):
         return _refuse(request, community)
     try:
         data = build(actor=request.user, community=community, fund=fund)

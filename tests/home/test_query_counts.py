@@ -20,7 +20,7 @@ Role = CommunityRole.Role
 MAX_QUERIES = {
     "home": 16,
     "index": 18,
-    "community": 24,  # +1 each: the latest notices (issue 3), open topics (issue 4), open votes (issue 5)
+    "community": 25,  # +1 each: latest notices (3), open topics (4), open votes (5), latest statements (6)
     "residents": 13,  # +1 (issue 3): the residents' notices, one query whatever their number
 }
 
