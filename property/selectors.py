@@ -103,6 +103,23 @@ def free_credit(unit_id: int, fund: str) -> Decimal:
     return money(paid - applied)
 
 
+def free_credits(community, unit_ids, fund: str) -> dict[int, Decimal]:
+    """``free_credit`` of many units of one community in two queries (units that never paid are left out)."""
+    paid = dict(
+        Payment.objects.filter(community=community, unit_id__in=list(unit_ids), fund=fund)
+        .values("unit_id")
+        .annotate(total=_sum(signed_payment()))
+        .values_list("unit_id", "total")
+    )
+    applied = dict(
+        Allocation.objects.filter(community=community, unit_id__in=list(paid), fund=fund, kind=Allocation.Kind.PAYMENT)
+        .values("unit_id")
+        .annotate(total=_sum())
+        .values_list("unit_id", "total")
+    )
+    return {unit_id: money(total - (applied.get(unit_id) or ZERO)) for unit_id, total in paid.items()}
+
+
 def household_accounts(unit: Unit, funds=None) -> dict[str, HouseholdAccount]:
     """Every account the unit has charges or payments in, oldest charge first; four queries in all."""
     charges = list(
@@ -157,6 +174,21 @@ def settled_subquery():
         Subquery(
             Allocation.objects.filter(charge=OuterRef("pk"))
             .values("charge")
+            .annotate(total=Sum("amount"))
+            .values("total")[:1],
+            output_field=MONEY,
+        ),
+        Value(ZERO),
+        output_field=MONEY,
+    )
+
+
+def applied_subquery():
+    """What has been applied of the outer payment to charges, as a correlated subquery."""
+    return Coalesce(
+        Subquery(
+            Allocation.objects.filter(payment=OuterRef("pk"))
+            .values("payment")
             .annotate(total=Sum("amount"))
             .values("total")[:1],
             output_field=MONEY,

@@ -733,13 +733,14 @@ def _double_payment_refund(keeper, community, today: date) -> None:
 
 REMINDER_NOTE = "如对收费有疑问或暂时缴费困难，请到物业服务中心说明情况，可协商分期缴纳。"
 REMINDER_DAYS = 15
+REMINDER_SENT_DAYS_AGO = 30
 
 
 def _reminders(keeper, community, today: date) -> str:
     """F-01: a written reminder to every household three months or more overdue, then the D-06 notice.
 
-    The reminders writers take no date: the reminders are sent today with a deadline 15 days out, so the notice
-    lists the households (live) once those deadlines have passed.
+    The reminders went out a month ago with a deadline 15 days later, so the deadlines have passed and the
+    notice lists the households that still owe (live: a household that pays drops off).
     """
     from property.services import reminders
 
@@ -750,8 +751,9 @@ def _reminders(keeper, community, today: date) -> str:
             community=community,
             fund=FUND,
             min_months=3,
-            deadline=today + timedelta(days=REMINDER_DAYS),
+            deadline=today - timedelta(days=REMINDER_SENT_DAYS_AGO - REMINDER_DAYS),
             note=REMINDER_NOTE,
+            now=timezone.now() - timedelta(days=REMINDER_SENT_DAYS_AGO),
         )
         sent = len(result.sent)
     if not reminders.showing_notices(community, today).filter(fund=FUND).exists():

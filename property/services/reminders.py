@@ -128,7 +128,9 @@ def _active_reminders(unit_ids, fund: str, today: date) -> dict[int, Reminder]:
     return active
 
 
-def _send(*, actor, community, unit: Unit, fund: str, overdue: Overdue, deadline: date, note: str, users) -> Reminder:
+def _send(
+    *, actor, community, unit: Unit, fund: str, overdue: Overdue, deadline: date, note: str, users, now=None
+) -> Reminder:
     reminder = Reminder.objects.create(
         community=community,
         unit=unit,
@@ -137,6 +139,7 @@ def _send(*, actor, community, unit: Unit, fund: str, overdue: Overdue, deadline
         deadline=deadline,
         note=note.strip(),
         sent_by=actor,
+        sent_at=now or timezone.now(),
     )
     title, body = reminder_text(unit_label=unit.label, fund=fund, overdue=overdue, deadline=deadline, note=note)
     url = _url("property:household", unit.pk)
@@ -203,11 +206,21 @@ class BulkReminderResult:
 
 @transaction.atomic
 def reminders_send_overdue(
-    *, actor, community, fund: str = Fund.PROPERTY_FEES, min_months: int = 1, deadline: date, note: str = ""
+    *,
+    actor,
+    community,
+    fund: str = Fund.PROPERTY_FEES,
+    min_months: int = 1,
+    deadline: date,
+    note: str = "",
+    now=None,
 ) -> BulkReminderResult:
-    """Remind every household with at least ``min_months`` overdue months whose last reminder has run out."""
+    """Remind every household with at least ``min_months`` overdue months whose last reminder has run out.
+
+    ``now`` (default: now) is when the reminders go out; the demo sends some in the past."""
     _check_keeper(actor, community, fund)
-    today = _today()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     errors = {}
     if problem := rules.deadline_problem(deadline, today):
         errors["deadline"] = problem
@@ -239,6 +252,7 @@ def reminders_send_overdue(
                 deadline=deadline,
                 note=note,
                 users=users,
+                now=now,
             )
         )
         if not users:
