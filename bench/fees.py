@@ -204,26 +204,6 @@ def build_city(communities: int, today: date) -> dict:
     return {"ids": ids, "first": first, "last": last, "counts": counts}
 
 
-# What bench/README.md proposes for the city-wide collection queries: the covering indexes of the periods also
-# carry the community, so that collection_by_community is an index-only scan like collection_by_month.
-COVER_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS charge_period_fund_cover ON property_charge (period, fund) "
-    "INCLUDE (community_id, amount)",
-    "CREATE INDEX IF NOT EXISTS alloc_period_fund_kind_cover ON property_allocation (period, fund, kind) "
-    "INCLUDE (community_id, amount)",
-    "VACUUM ANALYZE property_charge",
-    "VACUUM ANALYZE property_allocation",
-)
-
-
-def cover_indexes() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for sql in COVER_INDEXES:
-            cursor.execute(sql)
-
-
 def reuse_city(today: date) -> dict:
     from django.db import connection
 
@@ -317,12 +297,6 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every measured query")
     parser.add_argument("--keep", action="store_true", help="keep the database (drop it yourself)")
     parser.add_argument("--reuse", action="store_true", help="measure the database kept by an earlier --keep")
-    parser.add_argument(
-        "--cover-indexes", action="store_true", help="add the covering indexes proposed in bench/README.md first"
-    )
-    parser.add_argument(
-        "--drop-cover-indexes", action="store_true", help="drop them first (to measure the lead's indexes alone)"
-    )
     args = parser.parse_args()
     url = server_url()
     if not url.startswith(("postgres://", "postgresql://")):
@@ -344,16 +318,8 @@ def main() -> int:
         print(f"PostgreSQL {version}, {os.cpu_count()} cores; building the city ({today:%Y-%m-%d}):")
         start = time.perf_counter()
         facts = reuse_city(today) if args.reuse else build_city(args.communities, today)
-        if args.drop_cover_indexes:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "DROP INDEX IF EXISTS charge_period_fund_cover; DROP INDEX IF EXISTS alloc_period_fund_kind_cover"
-                )
         counts = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in facts["counts"].items())
         print(f"  built in {time.perf_counter() - start:.0f} s: {counts}")
-        if args.cover_indexes:
-            with step("the proposed covering indexes (see bench/README.md)"):
-                cover_indexes()
         print("Measuring:")
         for label, best, _queries in measure(facts, args.repeat, args.explain, today):
             if not label.startswith("export") and best > TARGET_MS:
