@@ -13,7 +13,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,16 +50,12 @@ from property.selectors import (
 )
 from property.services import ledger
 from property.services import reminders as reminder_svc
+from property.views.common import add_errors, community_or_404, error_text, refuse
 
-FORBIDDEN_TEMPLATE = "property/forbidden.html"
 PER_PAGE = 50
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _community(community_id: int) -> CommunityPage:
-    return get_object_or_404(CommunityPage.objects.live(), pk=community_id)
 
 
 def _unit(unit_id: int) -> tuple[Unit, CommunityPage]:
@@ -69,25 +64,6 @@ def _unit(unit_id: int) -> tuple[Unit, CommunityPage]:
     if not community.live:
         raise PermissionDenied
     return unit, community
-
-
-def _refuse(request, community=None, message=""):
-    """Anonymous visitors are sent to log in; a logged-in user without access gets the Chinese 403 page."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, FORBIDDEN_TEMPLATE, {"community": community, "message": message}, status=403)
-
-
-def _message(error) -> str:
-    return " ".join(getattr(error, "messages", None) or [str(error)])
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _url(name: str, *args) -> str | None:
@@ -143,9 +119,9 @@ class BuildingRow:
 
 @require_GET
 def desk(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not permissions.can_read_fee_reports(request.user, community):
-        return _refuse(request, community)
+        return refuse(request, community)
     funds = _readable_funds(request.user, community)
     fund = _chosen_fund(request, funds)
     today = _today()
@@ -213,9 +189,9 @@ def _desk_links(community, fund) -> dict:
 @require_GET
 def unit_find(request, community_id):
     """The desk's search: building and room → the unit's account (several matches are listed)."""
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not permissions.can_read_fee_reports(request.user, community):
-        return _refuse(request, community)
+        return refuse(request, community)
     form = UnitFindForm(request.GET, community=community)
     desk_url = reverse("property:desk", args=[community.pk])
     if not form.is_valid():
@@ -260,22 +236,22 @@ def _schedules_context(request, community, form=None):
 
 @require_http_methods(["GET", "POST"])
 def schedules(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not permissions.can_read_fee_reports(request.user, community):
-        return _refuse(request, community)
+        return refuse(request, community)
     if request.method == "GET":
         return render(request, "property/desk/schedules.html", _schedules_context(request, community))
     kept = _kept(request.user, community)
     if not kept:
-        return _refuse(request, community)
+        return refuse(request, community)
     form = ScheduleForm(request.POST, funds=kept)
     if form.is_valid():
         try:
             ledger.schedule_create(actor=request.user, community=community, **form.cleaned_data)
         except PermissionDenied as error:
-            return _refuse(request, community, _message(error))
+            return refuse(request, community, error_text(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The new rate is saved. Charge runs from its first month use it."))
             return redirect("property:schedules", community.pk)
@@ -288,7 +264,7 @@ def schedule_end(request, schedule_id):
     schedule = get_object_or_404(FeeSchedule.objects.select_related("community"), pk=schedule_id)
     community = schedule.community
     if not permissions.can_keep_fund(request.user, community, schedule.fund):
-        return _refuse(request, community)
+        return refuse(request, community)
     form = ScheduleEndForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the last day of this rate."))
@@ -296,9 +272,9 @@ def schedule_end(request, schedule_id):
     try:
         ledger.schedule_end(actor=request.user, schedule=schedule, valid_until=form.cleaned_data["valid_until"])
     except PermissionDenied as error:
-        return _refuse(request, community, _message(error))
+        return refuse(request, community, error_text(error))
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, _("The rate ends on %(day)s.") % {"day": f"{form.cleaned_data['valid_until']:%Y-%m-%d}"}
@@ -311,10 +287,10 @@ def schedule_end(request, schedule_id):
 
 @require_http_methods(["GET", "POST"])
 def charge_run(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     kept = _kept(request.user, community)
     if not kept:
-        return _refuse(request, community)
+        return refuse(request, community)
     form = ChargeRunForm(request.POST or None, funds=kept, initial={"period": fees.period_start(_today())})
     if request.method == "POST" and form.is_valid():
         try:
@@ -325,9 +301,9 @@ def charge_run(request, community_id):
                 fund=form.cleaned_data["fund"],
             )
         except PermissionDenied as error:
-            return _refuse(request, community, _message(error))
+            return refuse(request, community, error_text(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             run = result.run
             messages.success(
@@ -441,7 +417,7 @@ def _unit_context(request, unit, community, bound=None) -> dict:
 def unit_account(request, unit_id):
     unit, community = _unit(unit_id)
     if not permissions.can_read_fee_reports(request.user, community):
-        return _refuse(request, community)
+        return refuse(request, community)
     return render(request, "property/desk/unit_account.html", _unit_context(request, unit, community))
 
 
@@ -451,15 +427,15 @@ def _unit_post(request, unit_id, key, make_form, act):
     unit, community = _unit(unit_id)
     kept = _kept(request.user, community)
     if not kept:
-        return _refuse(request, community)
+        return refuse(request, community)
     form = make_form(unit, kept)
     if form.is_valid():
         try:
             done, url = act(unit, community, form)
         except PermissionDenied as error:
-            return _refuse(request, community, _message(error))
+            return refuse(request, community, error_text(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(url or reverse("property:unit_account", args=[unit.pk]))
@@ -618,26 +594,26 @@ def _reminders_context(request, community, form=None):
 
 @require_GET
 def reminders(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not permissions.can_read_fee_reports(request.user, community):
-        return _refuse(request, community)
+        return refuse(request, community)
     return render(request, "property/desk/reminders.html", _reminders_context(request, community))
 
 
 @require_POST
 def reminders_send(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     kept = _kept(request.user, community)
     if not kept:
-        return _refuse(request, community)
+        return refuse(request, community)
     form = BulkReminderForm(request.POST, funds=kept)
     if form.is_valid():
         try:
             result = reminder_svc.reminders_send_overdue(actor=request.user, community=community, **form.cleaned_data)
         except PermissionDenied as error:
-            return _refuse(request, community, _message(error))
+            return refuse(request, community, error_text(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("%(count)s reminders sent.") % {"count": len(result.sent)})
             if result.still_running:
@@ -690,26 +666,26 @@ def _notice_context(request, community, form=None):
 
 @require_GET
 def arrears_notice(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not permissions.can_read_arrears_notice(request.user, community):
-        return _refuse(request, community, _("The arrears notice is for the signed-in owners of this community only."))
+        return refuse(request, community, _("The arrears notice is for the signed-in owners of this community only."))
     return render(request, "property/desk/arrears_notice.html", _notice_context(request, community))
 
 
 @require_POST
 def arrears_notice_publish(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     kept = _kept(request.user, community)
     if not kept:
-        return _refuse(request, community)
+        return refuse(request, community)
     form = NoticeForm(request.POST, funds=kept)
     if form.is_valid():
         try:
             notice = reminder_svc.arrears_notice_publish(actor=request.user, community=community, **form.cleaned_data)
         except PermissionDenied as error:
-            return _refuse(request, community, _message(error))
+            return refuse(request, community, error_text(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -725,13 +701,13 @@ def arrears_notice_withdraw(request, notice_id):
     notice = get_object_or_404(ArrearsNotice.objects.select_related("community"), pk=notice_id)
     community = notice.community
     if not permissions.can_keep_fund(request.user, community, notice.fund):
-        return _refuse(request, community)
+        return refuse(request, community)
     try:
         reminder_svc.arrears_notice_withdraw(actor=request.user, notice=notice)
     except PermissionDenied as error:
-        return _refuse(request, community, _message(error))
+        return refuse(request, community, error_text(error))
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The arrears notice is withdrawn; the owners no longer see it."))
     return redirect("property:arrears_notice", community.pk)

@@ -8,7 +8,6 @@ published by the committee, the community staff and — property fees only — t
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,33 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from home.models import CommunityPage
 from property import permissions
 from property.domain import charts
 from property.domain.fees import collection_rate
 from property.models import Disclosure, Fund
 from property.services import disclosure as svc
-
-FORBIDDEN_TEMPLATE = "property/forbidden.html"
-
-
-def _community(community_id: int) -> CommunityPage:
-    return get_object_or_404(CommunityPage.objects.live(), pk=community_id)
+from property.views.common import community_or_404, error_text, refuse
 
 
 def _disclosure(disclosure_id: int) -> Disclosure:
     return get_object_or_404(Disclosure.objects.select_related("community", "notice", "published_by"), pk=disclosure_id)
-
-
-def _refuse(request, community=None, message=""):
-    """Anonymous visitors are sent to log in; a logged-in user without access gets the Chinese 403 page."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, FORBIDDEN_TEMPLATE, {"community": community, "message": message}, status=403)
-
-
-def _message(error) -> str:
-    return " ".join(getattr(error, "messages", None) or [str(error)])
 
 
 class PublishForm(forms.Form):
@@ -71,9 +53,9 @@ class PublishForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def disclosure_list(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not permissions.can_read_disclosures(request.user, community):
-        return _refuse(request, community)
+        return refuse(request, community)
     funds = svc.funds_publishable_by(request.user, community)
     form = None
     if funds:
@@ -90,12 +72,12 @@ def disclosure_list(request, community_id):
                     period_end=period.end,
                 )
             except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, _message(error))
+                form.add_error(None, error_text(error))
             else:
                 messages.success(request, _("The statement is published as a notice for the community's residents."))
                 return redirect("property:disclosure_detail", disclosure.pk)
     elif request.method == "POST":
-        return _refuse(request, community)
+        return refuse(request, community)
     disclosures = list(
         Disclosure.objects.filter(community=community).select_related("notice").order_by("-period_end", "fund")
     )
@@ -121,7 +103,7 @@ def disclosure_detail(request, disclosure_id):
     disclosure = _disclosure(disclosure_id)
     community = disclosure.community
     if not permissions.can_read_disclosures(request.user, community):
-        return _refuse(request, community)
+        return refuse(request, community)
     figures = disclosure.figures
     buildings = figures.get("buildings") or []
     rate_svg = ""
@@ -160,7 +142,7 @@ def disclosure_chart(request, disclosure_id):
     """The statement's chart as a standalone SVG image: for the notice's <img>; same readers as the page."""
     disclosure = _disclosure(disclosure_id)
     if not permissions.can_read_disclosures(request.user, disclosure.community):
-        return _refuse(request, disclosure.community)
+        return refuse(request, disclosure.community)
     response = HttpResponse(svc.chart_svg(disclosure), content_type="image/svg+xml; charset=utf-8")
     # The figures are frozen: the image never changes, but it is for members only (private, not shared caches).
     response["Cache-Control"] = "private, max-age=86400"

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,16 +25,10 @@ from property import permissions, selectors
 from property.domain import charts, fees
 from property.models import Fund
 from property.services import fee_exports as exports
+from property.views.common import refuse
 
-FORBIDDEN_TEMPLATE = "property/forbidden.html"
 CITY_MONTHS = 12
 CITY_FUNDS = (Fund.PROPERTY_FEES, Fund.COST_SHARING)
-
-
-def _refuse(request, community=None, message=""):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, FORBIDDEN_TEMPLATE, {"community": community, "message": message}, status=403)
 
 
 def _xlsx_response(data: bytes, filename: str, fallback: str) -> HttpResponse:
@@ -51,11 +44,11 @@ def _export(request, community_id, fund, *, build, name, slug):
         raise Http404
     community = get_object_or_404(CommunityPage.objects.live(), pk=community_id)
     if not permissions.can_read_fund_reports(request.user, community, fund):
-        return _refuse(request, community)
+        return refuse(request, community)
     try:
         data = build(actor=request.user, community=community, fund=fund)
     except PermissionDenied as error:
-        return _refuse(request, community, str(error))
+        return refuse(request, community, str(error))
     stamp = timezone.localdate().strftime("%Y%m%d")
     label = str(Fund(fund).label)
     return _xlsx_response(
@@ -140,7 +133,7 @@ def city_report(fund: str, first, last) -> tuple[list[Place], Place]:
 @require_GET
 def city_collection(request):
     if not is_bureau_staff(request.user):
-        return _refuse(request)
+        return refuse(request)
     fund = request.GET.get("fund") or Fund.PROPERTY_FEES
     if fund not in CITY_FUNDS:
         fund = Fund.PROPERTY_FEES

@@ -9,7 +9,6 @@ its refusal in Chinese; they change nothing themselves. Every form works without
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,43 +17,26 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from home.models import CommunityPage
 from property import permissions
 from property.domain import fees
 from property.forms_funds import CashEntryForm, CostSharePlanForm, DonationForm, ReverseForm, ThanksOptForm
 from property.models import CostSharePlan, Donation, Fund, LedgerEntry
 from property.selectors import fund_statement
 from property.services import funds as svc
+from property.views.common import add_errors, community_or_404, error_text, refuse
 
 FORBIDDEN_TEMPLATE = "property/funds/forbidden.html"
+
+
+def _refuse(request, community=None, message=""):
+    return refuse(request, community, message, template=FORBIDDEN_TEMPLATE)
+
+
 ENTRIES_PER_PAGE = 20
 DONATIONS_PER_PAGE = 20
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _community(community_id: int) -> CommunityPage:
-    return get_object_or_404(CommunityPage.objects.live(), pk=community_id)
-
-
-def _refuse(request, community=None, message=""):
-    """Anonymous visitors are sent to log in; a logged-in user without access gets the Chinese 403 page."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, FORBIDDEN_TEMPLATE, {"community": community, "message": message}, status=403)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _message(error) -> str:
-    return " ".join(getattr(error, "messages", None) or [str(error)])
 
 
 def _fund_label(fund: str) -> str:
@@ -66,7 +48,7 @@ def _fund_label(fund: str) -> str:
 
 @require_GET
 def funds_overview(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not svc.can_read_funds(request.user, community):
         return _refuse(request, community)
     today = svc.today()
@@ -104,7 +86,7 @@ def funds_overview(request, community_id):
 
 @require_http_methods(["GET", "POST"])
 def cash_entry_new(request, community_id, fund):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if fund not in svc.OWNERS_FUNDS:
         raise Http404
     if not permissions.can_keep_fund(request.user, community, fund):
@@ -114,9 +96,9 @@ def cash_entry_new(request, community_id, fund):
         try:
             entry = svc.cash_entry_record(actor=request.user, community=community, fund=fund, **form.cleaned_data)
         except PermissionDenied as error:
-            return _refuse(request, community, _message(error))
+            return _refuse(request, community, error_text(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -147,9 +129,9 @@ def cash_entry_reverse(request, entry_id):
     try:
         svc.cash_entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
     except PermissionDenied as error:
-        return _refuse(request, community, _message(error))
+        return _refuse(request, community, error_text(error))
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The entry is reversed; both entries stay in the journal."))
     return redirect(target)
@@ -160,7 +142,7 @@ def cash_entry_reverse(request, entry_id):
 
 @require_http_methods(["GET", "POST"])
 def donations(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not permissions.can_keep_fund(request.user, community, Fund.DONATIONS):
         return _refuse(request, community)
     form = DonationForm(request.POST or None, initial={"received_on": svc.today(), "kind": Donation.Kind.MONEY})
@@ -168,9 +150,9 @@ def donations(request, community_id):
         try:
             donation = svc.donation_record(actor=request.user, community=community, **form.cleaned_data)
         except PermissionDenied as error:
-            return _refuse(request, community, _message(error))
+            return _refuse(request, community, error_text(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Donation recorded, receipt %(no)s.") % {"no": donation.receipt_no})
             return redirect("property:donation_receipt", donation.pk)
@@ -224,7 +206,7 @@ def donation_thanks_opt(request, donation_id):
             actor=request.user, donation=donation, on_thanks_list=form.cleaned_data.get("on_thanks_list", False)
         )
     except PermissionDenied as error:
-        return _refuse(request, donation.community, _message(error))
+        return _refuse(request, donation.community, error_text(error))
     messages.success(request, _("Your choice for the thank-you list is saved."))
     nxt = request.POST.get("next", "")
     if nxt == "thanks":
@@ -234,7 +216,7 @@ def donation_thanks_opt(request, donation_id):
 
 @require_GET
 def thanks(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not permissions.can_read_disclosures(request.user, community):
         return _refuse(request, community)
     person = getattr(request.user, "person", None)
@@ -255,7 +237,7 @@ def _plan(plan_id) -> CostSharePlan:
 
 @require_http_methods(["GET", "POST"])
 def cost_shares(request, community_id):
-    community = _community(community_id)
+    community = community_or_404(community_id)
     if not svc.can_read_funds(request.user, community):
         return _refuse(request, community)
     can_keep = permissions.can_keep_fund(request.user, community, Fund.COST_SHARING)
@@ -267,9 +249,9 @@ def cost_shares(request, community_id):
             try:
                 plan = svc.cost_share_plan_create(actor=request.user, community=community, **form.cleaned_data)
             except PermissionDenied as error:
-                return _refuse(request, community, _message(error))
+                return _refuse(request, community, error_text(error))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Plan saved. Check the shares, then issue the charges."))
                 return redirect("property:cost_share_detail", plan.pk)
@@ -309,9 +291,9 @@ def cost_share_issue(request, plan_id):
     try:
         charges = svc.cost_share_plan_issue(actor=request.user, plan=plan)
     except PermissionDenied as error:
-        return _refuse(request, plan.community, _message(error))
+        return _refuse(request, plan.community, error_text(error))
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("%(n)s charges issued.") % {"n": len(charges)})
     return redirect("property:cost_share_detail", plan.pk)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404
@@ -29,31 +28,19 @@ from property.models import Allocation, Charge, FeeSchedule, Fund, OnlinePayment
 from property.selectors import household_accounts, signed_payment, unit_overdue
 from property.services import ledger
 from property.services import online as svc
+from property.views.common import add_errors, error_text, refuse
 
 FORBIDDEN_TEMPLATE = "property/household/forbidden.html"
+
+
+def _refuse(request, community=None, message=""):
+    return refuse(request, community, message, template=FORBIDDEN_TEMPLATE)
+
+
 UNIT_RELATED = "entrance__building__community"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _refuse(request, community=None, message=""):
-    """Anonymous visitors are sent to log in; a logged-in user without access gets the Chinese 403 page."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, FORBIDDEN_TEMPLATE, {"community": community, "message": message}, status=403)
-
-
-def _message(error) -> str:
-    return " ".join(getattr(error, "messages", None) or [str(error)])
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _unit(unit_id: int) -> Unit:
@@ -300,9 +287,9 @@ def pay_online(request, unit_id):
                     user=request.user, unit=unit, amount=form.cleaned_data["amount"], fund=form.cleaned_data["fund"]
                 )
             except PermissionDenied as error:
-                return _refuse(request, community, _message(error))
+                return _refuse(request, community, error_text(error))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 return_url = request.build_absolute_uri(reverse("property:online_result", args=[started.reference]))
                 return redirect(svc.redirect_url(started, return_url))
@@ -347,9 +334,9 @@ def fake_provider(request, reference):
         try:
             svc.online_payment_confirm(data, user=request.user)
         except PermissionDenied as error:
-            return _refuse(request, online.community, _message(error))
+            return _refuse(request, online.community, error_text(error))
         except ValidationError as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_text(error))
             return redirect("property:fake_provider", reference=online.reference)
         return redirect("property:online_result", reference=online.reference)
     return render(request, "property/household/fake_provider.html", {"community": online.community, "online": online})
