@@ -16,7 +16,7 @@ from property.services.reminders import arrears_notice_publish
 from tests.portal.conftest import PHONE_VIEWPORT, browser, chromium_executable  # noqa: F401  (fixtures)
 from tests.property.fee_helpers import MONTHLY, fee_community, pay
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 SHOTS = os.environ.get("FEES_DESK_SHOTS", "")  # a folder: keep a full-page screenshot of each page
