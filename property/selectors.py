@@ -277,58 +277,46 @@ class MonthCollection:
         return collection_rate(self.collected, self.charged)
 
 
+def _collection_grouped(fund: str, first: date, last: date, key: str, scope: dict) -> dict:
+    """{key value: MonthCollection} of the periods ``first``…``last``, grouped by ``key`` (the period or the
+    community): charged net of reversals and paid toward it. Two aggregate queries over the period indexes."""
+    charged = dict(
+        Charge.objects.filter(fund=fund, period__gte=first, period__lte=last, **scope)
+        .values(key)
+        .annotate(total=Sum("amount"))
+        .values_list(key, "total")
+    )
+    allocated = defaultdict(lambda: {"payment": ZERO, "reversal": ZERO})
+    for row in (
+        Allocation.objects.filter(fund=fund, period__gte=first, period__lte=last, **scope)
+        .values(key, "kind")
+        .annotate(total=Sum("amount"))
+    ):
+        allocated[row[key]][row["kind"]] = money(row["total"])
+    return {
+        value: MonthCollection(
+            value if key == "period" else last,
+            money(charged.get(value) or ZERO) - allocated[value]["reversal"],
+            allocated[value]["payment"],
+        )
+        for value in set(charged) | set(allocated)
+    }
+
+
 def collection_by_month(community, fund: str, first: date, last: date) -> list[MonthCollection]:
     """Per billing period: what was charged (net of reversals) and what has been paid toward it.
 
     ``community=None`` gives the whole city. Two aggregate queries over the period indexes.
     """
     scope = {} if community is None else {"community": community}
-    charged = dict(
-        Charge.objects.filter(fund=fund, period__gte=first, period__lte=last, **scope)
-        .values("period")
-        .annotate(total=Sum("amount"))
-        .values_list("period", "total")
-    )
-    allocated = defaultdict(lambda: {"payment": ZERO, "reversal": ZERO})
-    for row in (
-        Allocation.objects.filter(fund=fund, period__gte=first, period__lte=last, **scope)
-        .values("period", "kind")
-        .annotate(total=Sum("amount"))
-    ):
-        allocated[row["period"]][row["kind"]] = money(row["total"])
-    periods = sorted(set(charged) | set(allocated))
-    return [
-        MonthCollection(
-            period,
-            money(charged.get(period) or ZERO) - allocated[period]["reversal"],
-            allocated[period]["payment"],
-        )
-        for period in periods
-    ]
+    by_period = _collection_grouped(fund, first, last, "period", scope)
+    return [by_period[period] for period in sorted(by_period)]
 
 
 def collection_by_community(fund: str, first: date, last: date, communities=None) -> dict[int, MonthCollection]:
     """City-wide: one total per community over the periods (the bureau's comparison), two queries."""
     scope = {} if communities is None else {"community__in": communities}
-    charged = dict(
-        Charge.objects.filter(fund=fund, period__gte=first, period__lte=last, **scope)
-        .values("community_id")
-        .annotate(total=Sum("amount"))
-        .values_list("community_id", "total")
-    )
-    allocated = defaultdict(lambda: {"payment": ZERO, "reversal": ZERO})
-    for row in (
-        Allocation.objects.filter(fund=fund, period__gte=first, period__lte=last, **scope)
-        .values("community_id", "kind")
-        .annotate(total=Sum("amount"))
-    ):
-        allocated[row["community_id"]][row["kind"]] = money(row["total"])
-    return {
-        community_id: MonthCollection(
-            last, money(total) - allocated[community_id]["reversal"], allocated[community_id]["payment"]
-        )
-        for community_id, total in charged.items()
-    }
+    return _collection_grouped(fund, first, last, "community_id", scope)
 
 
 # ------------------------------------------------------------------ accounts and consistency

@@ -15,13 +15,17 @@ def test_the_property_company_cannot_export_the_owners_accounts_v11(client, fund
     client.force_login(fc.cashier)
     assert client.get(f"/fees/{fc.community.pk}/export/{fund}/ledger.xlsx").status_code == 403
     client.force_login(fc.chair)
-    assert client.get(f"/fees/{fc.community.pk}/export/{fund}/ledger.xlsx").status_code == 200
+    response = client.get(f"/fees/{fc.community.pk}/export/{fund}/ledger.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response.content[:2] == b"PK"  # a workbook, not an error page
 
 
 def test_the_property_company_exports_the_property_fees_it_collects(client):
     fc = fee_community(units=1)
     client.force_login(fc.cashier)
-    assert client.get(f"/fees/{fc.community.pk}/export/property_fees/ledger.xlsx").status_code == 200
+    response = client.get(f"/fees/{fc.community.pk}/export/property_fees/ledger.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response.content[:2] == b"PK"
 
 
 def test_the_property_staff_of_another_community_read_nothing_here():
