@@ -126,3 +126,70 @@ def can_see_ballot_register(user, community) -> bool:
 def can_run_willingness_surveys(user, community) -> bool:
     """The committee and the community staff run the renovation willingness survey and its door-to-door log."""
     return home_permissions.has_role(user, community, Role.OWNERS_COMMITTEE, Role.COMMUNITY_STAFF)
+
+
+# --- policy guidance and Q&A ---------------------------------------------------------------------------
+
+
+def policy_official_of(user):
+    """The active official record of the user (who answers in which role, where), or None. Cached per user."""
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_policy_official_cache"):
+        from governance.models import PolicyOfficial
+
+        user._policy_official_cache = (
+            PolicyOfficial.objects.filter(user=user, active=True).select_related("district", "sub_district").first()
+        )
+    return user._policy_official_cache
+
+
+def question_area(question):
+    """Where a question belongs (its community's district and sub-district), as the domain rule wants it."""
+    from governance.domain.policy import Area
+
+    community = question.community
+    if community is None:
+        return Area()
+    sub_district = community.sub_district
+    return Area(district_id=sub_district.district_id, sub_district_id=sub_district.pk)
+
+
+def official_jurisdiction(official):
+    from governance.domain.policy import Jurisdiction
+
+    return Jurisdiction(
+        level=official.jurisdiction, district_id=official.district_id, sub_district_id=official.sub_district_id
+    )
+
+
+def can_use_policy_desk(user) -> bool:
+    """The queue of questions: officials who answer (bureau, district, sub-district) and superusers."""
+    return bool(user is not None and user.is_authenticated and (user.is_superuser or policy_official_of(user)))
+
+
+def can_answer_question(user, question) -> bool:
+    """Assign, answer, publish or close a question: an official whose jurisdiction covers it (a sub-district
+    officer never answers another sub-district's or district's question)."""
+    from governance.domain.policy import may_answer
+
+    official = policy_official_of(user)
+    if official is None:
+        return False
+    return may_answer(official_jurisdiction(official), question_area(question))
+
+
+def can_read_question(user, question) -> bool:
+    """The asker, and the officials who may answer it. Nobody else: questions are private until published."""
+    if user is None or not user.is_authenticated:
+        return False
+    return question.asker_id == user.pk or can_answer_question(user, question)
+
+
+def can_approve_guidance(user) -> bool:
+    """Publish a guidance document: the bureau's approvers (the workflow's step) and superusers."""
+    from django.conf import settings
+
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name=settings.PORTAL_POLICY_APPROVER_GROUP).exists()

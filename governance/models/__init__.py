@@ -12,12 +12,23 @@ from .decisions import (
 from .discussions import Post, PostImage, PostReport, PostRevision, Topic, TopicReader
 from .meetings import AgendaItem, Attendance, MeetingPage, Minutes, MinutesRevision, MinutesSignature, Resolution
 from .notices import NoticeAttachment, NoticePage, NoticeRead
-from .policy import PolicyIndexPage
+from .policy import (
+    AnswerFeedback,
+    PolicyAnswerPage,
+    PolicyApprovalTask,
+    PolicyAttachment,
+    PolicyIndexPage,
+    PolicyOfficial,
+    PolicyPage,
+    PolicyQuestion,
+    PolicyTopic,
+)
 from .surveys import HouseholdContact, SurveyHousehold, WillingnessSurvey
 from .workflow import CommitteePeerApprovalTask
 
 __all__ = [
     "AgendaItem",
+    "AnswerFeedback",
     "Attendance",
     "Ballot",
     "BodyPage",
@@ -36,7 +47,14 @@ __all__ = [
     "NoticeRead",
     "Objection",
     "OwnersDecision",
+    "PolicyAnswerPage",
+    "PolicyApprovalTask",
+    "PolicyAttachment",
     "PolicyIndexPage",
+    "PolicyOfficial",
+    "PolicyPage",
+    "PolicyQuestion",
+    "PolicyTopic",
     "Post",
     "PostImage",
     "PostReport",

@@ -174,8 +174,10 @@ TASKS = {
 # --- Wagtail
 WAGTAIL_SITE_NAME = "社区共治平台"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Chinese text is segmented before it reaches the index (home/search.py); "simple" keeps PostgreSQL from
+# stemming it as English. SQLite's FTS5 ignores the option.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+WAGTAILDOCS_EXTENSIONS = ["csv", "doc", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -257,6 +259,8 @@ LOGGING = {
 }
 
 PORTAL_BUREAU_GROUP = "住建局工作人员"
+# Bureau staff who approve guidance documents before they are published (a workflow step; never the submitter).
+PORTAL_POLICY_APPROVER_GROUP = "住建局政策审核人"
 
 # Covering indexes (INCLUDE amount) speed up the city-wide collection report on PostgreSQL; SQLite builds the same
 # indexes without the extra column, which is what this warning says.
