@@ -20,9 +20,11 @@ DOMAIN_WORDS = (
     "维修资金",
     "维修基金",
     "业委会",
+    "业主委员会",  # a SYNONYMS key: cut apart (业主 / 委员会) its synonyms never applied
     "业主大会",
     "议事会",
     "加装电梯",
+    "电梯加装",  # a SYNONYMS key, as 业主委员会
     "物业服务",
     "物业用房",
     "红色物业",
