@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
 
 from governance.domain import policy as rules
@@ -79,7 +80,7 @@ def question_ask(*, asker, title, details="", community=None, topic=None) -> Pol
     """A signed-in user asks; a community, if named, must be one the asker belongs to (it decides who answers)."""
     if asker is None or not asker.is_authenticated:
         raise PermissionDenied(_("Sign in to ask a question."))
-    title = _clean_text(title, label=_("Question"), minimum=TITLE_MIN, maximum=TITLE_MAX)
+    title = _clean_text(title, label=pgettext("policy", "Question"), minimum=TITLE_MIN, maximum=TITLE_MAX)
     details = _clean_text(details, label=_("Details"), maximum=DETAILS_MAX)
     if community is not None and not home_permissions.roles_in(asker, community):
         raise ValidationError(_("You can only name a community you belong to."))
@@ -153,7 +154,7 @@ def answer_save(*, actor, question: PolicyQuestion, text, cited_documents=()) ->
     page too, which then shows when it was updated."""
     question = PolicyQuestion.objects.select_for_update().get(pk=question.pk)
     _require_answerer(actor, question)
-    text = _clean_text(text, label=_("Answer"), minimum=ANSWER_MIN, maximum=10000)
+    text = _clean_text(text, label=pgettext("policy", "Answer"), minimum=ANSWER_MIN, maximum=10000)
     documents = _live_documents(cited_documents)
     status = _move(question, "answer")
     official = policy_official_of(actor)
