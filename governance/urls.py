@@ -1,4 +1,14 @@
-from .views import bodies, decision_records, decisions, discussion_moderation, discussions, meetings, notices, surveys
+from .views import (
+    bodies,
+    decision_records,
+    decisions,
+    discussion_moderation,
+    discussions,
+    meetings,
+    notices,
+    policy_questions,
+    surveys,
+)
 
 app_name = "governance"
 
@@ -11,4 +21,5 @@ urlpatterns = [
     *surveys.urlpatterns,
     *decisions.urlpatterns,
     *decision_records.urlpatterns,
+    *policy_questions.urlpatterns,
 ]
