@@ -6,6 +6,7 @@ from .views import (
     discussions,
     meetings,
     notices,
+    policy_public,
     policy_questions,
     surveys,
 )
@@ -22,4 +23,5 @@ urlpatterns = [
     *decisions.urlpatterns,
     *decision_records.urlpatterns,
     *policy_questions.urlpatterns,
+    *policy_public.urlpatterns,
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("home.urls")),
     path("", include("governance.urls")),
     path("", include("property.urls")),
+    path("", include("portal.search_views")),
 ]
 
 if settings.DEBUG:

@@ -13,6 +13,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home.search import SegmentedSearchMixin
+
 
 class NoticePageForm(WagtailAdminPageForm):
     """Refusals in the editor: a disclosure names its C-09 category, a building notice names buildings of its own
@@ -43,7 +45,7 @@ class NoticePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class NoticePage(Page):
+class NoticePage(SegmentedSearchMixin, Page):
     """Publish and expiry times are Wagtail's own `go_live_at` and `expire_at` (the page's 设置 tab)."""
 
     class Type(models.TextChoices):
@@ -85,7 +87,7 @@ class NoticePage(Page):
     issuer = models.CharField(_("issued by"), max_length=100, blank=True, help_text=_("e.g. 向阳新村业主委员会"))
     body = RichTextField(_("text"))
 
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body"), *SegmentedSearchMixin.segmented_search_fields]
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
@@ -110,6 +112,11 @@ class NoticePage(Page):
 
     class Meta:
         verbose_name = _("notice page")
+
+    def search_text_parts(self) -> list[str]:
+        from django.utils.html import strip_tags
+
+        return [self.issuer, strip_tags(self.body)]
 
     def serve(self, request, *args, **kwargs):
         """Only readers the notice is meant for; the first opening by each user is recorded."""

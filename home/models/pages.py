@@ -5,6 +5,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from home.search import SegmentedSearchMixin
+
 
 class HomePage(Page):
     """The city portal: communities, latest guidance, city-wide figures."""
@@ -48,7 +50,7 @@ class CommunityIndexPage(Page):
         return context
 
 
-class CommunityPage(Page):
+class CommunityPage(SegmentedSearchMixin, Page):
     """One 小区: the root of its registry, its roles and every record scoped to it."""
 
     class ManagementMode(models.TextChoices):
@@ -88,6 +90,7 @@ class CommunityPage(Page):
         index.SearchField("address"),
         index.AutocompleteField("title"),
         index.FilterField("sub_district"),
+        *SegmentedSearchMixin.segmented_search_fields,
     ]
     content_panels = [
         *Page.content_panels,
@@ -110,6 +113,11 @@ class CommunityPage(Page):
 
     class Meta:
         verbose_name = _("community page")
+
+    def search_text_parts(self) -> list[str]:
+        from django.utils.html import strip_tags
+
+        return [self.address, strip_tags(self.intro)]
 
     def get_context(self, request, *args, **kwargs):
         from home import selectors
