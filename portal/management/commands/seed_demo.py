@@ -40,6 +40,7 @@ from portal.management.demo_discussions import seed_discussions
 from portal.management.demo_fees import seed_fees
 from portal.management.demo_meetings import seed_meetings
 from portal.management.demo_notices import seed_notices
+from portal.management.demo_policy import seed_policy
 from portal.management.demo_surveys import seed_surveys
 
 User = get_user_model()
@@ -86,6 +87,7 @@ class Command(BaseCommand):
                 seed_decisions,
                 seed_surveys,
                 seed_fees,
+                seed_policy,
             )
             for seed_part in parts:
                 with transaction.atomic():
