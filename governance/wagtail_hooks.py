@@ -2,9 +2,12 @@
 
 from django.contrib import messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from governance.models import NoticePage
+from governance.models import NoticePage, PolicyOfficial, PolicyTopic
 from governance.services.notices import notice_workflow_ensure
 from home.models import CommunityPage
 from home.permissions import is_bureau_staff
@@ -70,3 +73,36 @@ def _is_notice_editor(request, context) -> bool:
 def hide_publish_on_notices(menu_items, request, context):
     if not _may_publish_alone(request.user) and _is_notice_editor(request, context):
         menu_items[:] = [item for item in menu_items if item.name != PUBLISH_ACTION]
+
+
+# --- policy guidance and Q&A: topics and the officials who answer, edited in the admin ----------------------
+
+
+class PolicyTopicViewSet(SnippetViewSet):
+    model = PolicyTopic
+    icon = "tag"
+    menu_label = _lazy("Policy topics")
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name"]
+    ordering = ["sort_order", "name"]
+
+
+class PolicyOfficialViewSet(SnippetViewSet):
+    model = PolicyOfficial
+    icon = "user"
+    menu_label = _lazy("Policy officials")
+    list_display = ["user", "organisation", "position", "jurisdiction", "active"]
+    list_filter = ["jurisdiction", "active"]
+    search_fields = ["organisation", "position"]
+
+
+class PolicyGroup(SnippetViewSetGroup):
+    """Who answers policy questions where, and the topics answers are filed under."""
+
+    items = (PolicyTopicViewSet, PolicyOfficialViewSet)
+    menu_icon = "help"
+    menu_label = _lazy("Policy Q&A")
+    menu_name = "policy"
+
+
+register_snippet(PolicyGroup)
