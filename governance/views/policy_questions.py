@@ -231,6 +231,16 @@ def policy_question_duplicate(request, pk):
 # ---------------------------------------------------------------- the desk
 
 
+def _jurisdiction_label(official) -> str:
+    if official is None:
+        return ""
+    if official.sub_district_id:
+        return official.sub_district.name
+    if official.district_id:
+        return official.district.name
+    return _("the whole city")
+
+
 @login_required
 @require_GET
 def policy_desk(request):
@@ -239,12 +249,14 @@ def policy_desk(request):
     filters = DeskFilterForm(request.GET or None)
     status, mine = filters.filters()
     context = desk_selectors.desk(request.user, status=status, mine=mine, page_number=request.GET.get("page"))
+    official = permissions.policy_official_of(request.user)
     context.update(
         {
             "filter_form": filters if request.GET else DeskFilterForm(initial={"status": "open"}),
             "status": status,
             "mine": mine,
-            "official": permissions.policy_official_of(request.user),
+            "official": official,
+            "jurisdiction_label": _jurisdiction_label(official),
             "status_counts": [(value, context["counts"][value]) for value in PolicyQuestion.Status.values],
         }
     )

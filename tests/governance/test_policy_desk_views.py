@@ -2,7 +2,10 @@
 may answer it; the asker masked for officials, D-01), the officials' forms with the writers' refusals shown as
 form errors, the desk's queue by jurisdiction, the weak answers — and query counts flat in the data."""
 
+import os
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +16,7 @@ from governance.services import policy as svc
 from tests.factories import UserFactory, member
 from tests.governance.policy_helpers import answer_page, topic
 from tests.governance.test_policy_services import World
+from tests.portal.conftest import PHONE_VIEWPORT, browser, chromium_executable  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -383,3 +387,57 @@ def test_weak_answers_come_first_with_the_readers_comments(client, world, django
         _rate(answer_page(f"更多答复{n}"), 1, 2, comment="不够具体")
     with django_assert_max_num_queries(len(few)):
         assert client.get(_url("policy_weak_answers")).status_code == 200
+
+
+# ---------------------------------------------------------------- at a phone's width
+
+SHOTS = os.environ.get("POLICY_DESK_SHOTS", "")  # a folder: keep a full-page screenshot of each page
+WIDEST = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391
+  && (!e.parentElement.closest('.table-wrap'))).slice(0, 12).map(e => e.tagName + '.' + e.className + ' ' +
+  Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent || '').slice(0, 30))"""
+
+
+def _phone_pages(browser, live_server, user, paths):  # noqa: F811
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport=PHONE_VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        wide = page.evaluate(WIDEST) if width > PHONE_VIEWPORT["width"] else []
+        assert width <= PHONE_VIEWPORT["width"], f"{path} scrolls sideways ({width}px): {wide}"
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/{user.pk}_{path.strip('/').replace('/', '_')}.png", full_page=True)
+    assert problems == []
+    context.close()
+
+
+@pytest.fixture
+def phone_world():
+    """Written through the services before the browser starts (their on-commit pushes use async_to_sync)."""
+    world = World()
+    world.received = world.ask(details="小区只有两栋楼，没有物业。" * 5, topic=topic())
+    world.answered_question = world.answered()
+    weak = answer_page("答得不清楚的答复：改造资金的分担比例是多少？")
+    _rate(weak, 1, 3, comment="没有说明补助比例")
+    return world
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_question_pages_and_the_desk_fit_a_phone(live_server, phone_world, browser):  # noqa: F811
+    world = phone_world
+    official_paths = [
+        _url("policy_question", world.received),
+        _url("policy_question", world.answered_question),
+        _url("policy_desk"),
+        _url("policy_weak_answers"),
+    ]
+    _phone_pages(browser, live_server, world.officer11, official_paths)
+    asker_paths = [_url("policy_ask"), _url("policy_my_questions"), _url("policy_question", world.answered_question)]
+    _phone_pages(browser, live_server, world.asker, asker_paths)
