@@ -68,8 +68,10 @@ def next_status(current: str, action: str) -> str | None:
 
 # --- personal data in what is published ----------------------------------------------------------------
 
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
-LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+# 138 1234 5678, 138-1234-5678, +86 13812345678, 8613812345678
+MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
+# 0373-2345678, 0373 2345678, (0373)2345678, （0373）2345678
+LANDLINE = re.compile(r"(?<!\d)[(（]?0\d{2,3}[)）]?[\s-]?\d{7,8}(?!\d)")
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 # 3号楼2单元301, 3栋2单元301室, 5号楼301室, 2单元502 — a room in a building identifies a household (D-01).
 ROOM = re.compile(

@@ -157,6 +157,9 @@ def answer_save(*, actor, question: PolicyQuestion, text, cited_documents=()) ->
     text = _clean_text(text, label=pgettext("policy", "Answer"), minimum=ANSWER_MIN, maximum=10000)
     documents = _live_documents(cited_documents)
     status = _move(question, "answer")
+    page = PolicyAnswerPage.objects.filter(source_question=question).first()
+    if page is not None:  # the revision goes to the public library too: checked like the first publication
+        refuse_personal_data(question, text)
     official = policy_official_of(actor)
     now = timezone.now()
     revising = bool(question.answer)
@@ -168,7 +171,6 @@ def answer_save(*, actor, question: PolicyQuestion, text, cited_documents=()) ->
     question.answered_at = now
     question.save()
     question.cited_documents.set(documents)
-    page = PolicyAnswerPage.objects.filter(source_question=question).first()
     if page is not None:
         _republish_answer(page, question=question, actor=actor, documents=documents, now=now)
     audit_record(
@@ -211,7 +213,7 @@ def asker_facts(question: PolicyQuestion) -> rules.AskerFacts:
         labels = tuple({u.label for u in [*units, *owned]})
     return rules.AskerFacts(
         name=person.full_name if person else question.asker.get_full_name(),
-        phone=person.phone if person else "",
+        phone=(person.phone if person else "") or question.asker.phone or "",
         unit_labels=labels,
     )
 

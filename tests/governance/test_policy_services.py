@@ -404,3 +404,35 @@ def test_a_draft_answer_is_not_rated_and_long_comments_are_refused(world):
     with pytest.raises(ValidationError):
         svc.answer_feedback_record(user=reader, page=page, helpful=True)
     assert not AnswerFeedback.objects.exists()
+
+
+def test_revising_a_published_answer_with_the_askers_personal_data_is_refused(world):
+    """The revision goes to the public page too, so it is checked like the first publication (D-01, D-05)."""
+    question = world.answered()
+    page = svc.answer_publish(
+        actor=world.city, question=question, public_title="改造后由谁管理？", public_question="改造后由谁管理？"
+    )
+    for text in ("孙丽华您好：改造后可以引入专业物业服务企业。", "请致电13912345678，改造后可以引入专业物业。"):
+        with pytest.raises(ValidationError):
+            svc.answer_save(actor=world.city, question=question, text=text)
+    page = PolicyAnswerPage.objects.get(pk=page.pk)
+    assert "孙丽华" not in page.answer and page.revised_at is None
+    assert "孙丽华" not in page.get_latest_revision_as_object().answer
+    assert _refresh(question).answer.startswith("改造后可引入")
+
+
+def test_a_private_answer_may_name_the_asker_while_it_is_not_published(world):
+    question = world.answered(text="孙丽华您好：改造后可以引入专业物业服务企业。")
+    assert _refresh(question).status == "answered"
+
+
+def test_an_asker_without_a_registry_record_is_checked_by_their_accounts_name_and_phone(world):
+    stranger = UserFactory(full_name="钱多多", phone="+8613700001111")
+    question = svc.question_ask(asker=stranger, title="加装电梯的费用如何分摊？")
+    svc.answer_save(actor=world.city, question=question, text="按照业主共同决定分摊，可申请相关补助资金。")
+    for public_question in ("钱多多问：加装电梯怎么分摊？", "我的号码137.0000.1111，加装电梯怎么分摊？"):
+        with pytest.raises(ValidationError):
+            svc.answer_publish(
+                actor=world.city, question=question, public_title="加装电梯如何分摊？", public_question=public_question
+            )
+    assert not PolicyAnswerPage.objects.filter(source_question=question).exists()
