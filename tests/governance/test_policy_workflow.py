@@ -183,3 +183,29 @@ def test_an_approver_cannot_approve_their_own_submission(client, index):
     page.refresh_from_db()
     assert not page.live
     assert in_progress(page).requested_by == boss
+
+
+# --- the 政策问答 admin menu: topics and officials ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["policytopic", "policyofficial"])
+def test_topics_and_officials_are_edited_in_the_admin_in_chinese(client, model):
+    from governance.models import PolicyOfficial
+    from tests.governance.policy_helpers import official
+
+    topic("物业管理")
+    official(UserFactory(full_name="赵建国"))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    html = client.get(reverse(f"wagtailsnippets_governance_{model}:list")).content.decode()
+    assert {"policytopic": "物业管理", "policyofficial": "物业管理科科长"}[model] in html
+    assert {"policytopic": "政策主题", "policyofficial": "政策答复人员"}[model] in html
+    assert PolicyOfficial.objects.count() == 1
+
+
+@pytest.mark.parametrize("model", ["policytopic", "policyofficial"])
+def test_residents_and_committees_cannot_edit_who_answers_policy_questions(client, model):
+    community = CommunityPageFactory()
+    for user in (member(community, Role.RESIDENT), member(community, Role.OWNERS_COMMITTEE)):
+        client.force_login(user)
+        assert client.get(reverse(f"wagtailsnippets_governance_{model}:list")).status_code in (302, 403)
+        assert client.get(reverse(f"wagtailsnippets_governance_{model}:add")).status_code in (302, 403)
