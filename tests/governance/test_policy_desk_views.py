@@ -321,21 +321,37 @@ def test_the_desk_query_count_does_not_grow_with_the_questions(client, world, dj
         assert "30 个待处理问题" in text_of(client.get(_url("policy_desk")))
 
 
-def test_my_questions_and_the_question_page_query_counts_are_flat(client, world, django_assert_max_num_queries):
+def test_my_questions_query_count_is_flat(client, world, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(world.asker)
     _questions(world, 3)
-    question = world.answered()
+    world.answered()
     with CaptureQueriesContext(connection) as few:
         client.get(_url("policy_my_questions"))
     _questions(world, 27)
     with django_assert_max_num_queries(len(few)):
         assert client.get(_url("policy_my_questions")).status_code == 200
+
+
+def test_the_officials_question_page_does_not_grow_with_the_library(client, world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.governance.policy_helpers import guidance
+
+    question = world.ask()
     client.force_login(world.officer11)
-    with django_assert_max_num_queries(30):
+    client.get(_url("policy_question", question))
+    with CaptureQueriesContext(connection) as few:
         assert client.get(_url("policy_question", question)).status_code == 200
+    for n in range(8):
+        guidance(f"第{n}号政策文件", document_number="")
+        answer_page(f"第{n}条已公开的答复")
+    with django_assert_max_num_queries(len(few)):
+        html = text_of(client.get(_url("policy_question", question)))
+    assert "第7号政策文件" in html and "第7条已公开的答复" in html
 
 
 # ---------------------------------------------------------------- weak answers
