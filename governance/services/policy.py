@@ -191,9 +191,9 @@ def _republish_answer(page: PolicyAnswerPage, *, question, actor, documents, now
     page.answered_in_role = question.answered_in_role
     page.revised_at = now
     page.cited_documents.set(documents)
-    page.save_revision(user=actor, log_action=True).publish(
-        user=actor, skip_permission_checks=True
-    )  # checked above, by jurisdiction
+    revision = page.save_revision(user=actor, log_action=True)
+    if page.live:  # an answer an editor took out of the library stays out: only its draft is updated
+        revision.publish(user=actor, skip_permission_checks=True)  # checked above, by jurisdiction
 
 
 def _official_name(user) -> str:

@@ -436,3 +436,16 @@ def test_an_asker_without_a_registry_record_is_checked_by_their_accounts_name_an
                 actor=world.city, question=question, public_title="加装电梯如何分摊？", public_question=public_question
             )
     assert not PolicyAnswerPage.objects.filter(source_question=question).exists()
+
+
+def test_revising_the_answer_of_a_withdrawn_page_does_not_bring_it_back(world):
+    """An editor took the answer out of the library (unpublished it): a revision updates its draft only."""
+    question = world.answered()
+    page = svc.answer_publish(
+        actor=world.city, question=question, public_title="改造后由谁管理？", public_question="改造后由谁管理？"
+    )
+    page.unpublish()
+    svc.answer_save(actor=world.city, question=question, text="修订后的答复：也可以由业主自行管理，但需业主共同决定。")
+    page = PolicyAnswerPage.objects.get(pk=page.pk)
+    assert not page.live
+    assert page.get_latest_revision_as_object().answer.startswith("修订后的答复")
