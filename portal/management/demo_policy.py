@@ -1019,6 +1019,15 @@ def seed_policy(stdout) -> None:
         f"政策问答：政策文件 {PolicyPage.objects.live().count()} 份，公开答复 {live} 条"
         f"（本次新增：{added}）；送审稿“{draft.title}”等待赵建国审核。"
     )
+    approvers = set(Group.objects.get(name=settings.PORTAL_POLICY_APPROVER_GROUP).user_set.values_list("pk", flat=True))
+    for official in (
+        PolicyOfficial.objects.filter(user__username__in=[o.username for o in OFFICIALS])
+        .select_related("user")
+        .order_by("pk")
+    ):
+        user = official.user
+        role = "，审核政策文件" if user.pk in approvers else ""
+        stdout.write(f"  政策答复：{user.full_name}（用户名 {user.username}，{user.phone}）{official.role_label}{role}")
 
 
 def _residents_ensure() -> None:
