@@ -240,3 +240,15 @@ def test_search_finds_the_demo_library(query):
     assert answers.results and answers.all_words, query
     documents = search_pages(PolicyPage.objects.live(), query)
     assert documents.results, query
+
+
+def test_no_public_text_of_the_plan_could_name_anyone_the_demo_city_can_draw():
+    """Whatever people the city's random draw makes (D-01), the plan's public texts name none of them: every
+    surname with every given name the plan may pick, and the two-character given names on their own."""
+    pairs = [demo_city.MALE_GIVEN[i : i + 2] for i in range(0, len(demo_city.MALE_GIVEN), 2)]
+    pairs += [demo_city.FEMALE_GIVEN[i : i + 2] for i in range(0, len(demo_city.FEMALE_GIVEN), 2)]
+    givens = set(pairs) | {pair[0] for pair in pairs}
+    names = {surname + given for surname in demo_city.SURNAMES for given in givens} | set(pairs)
+    for spec in QUESTIONS:
+        for text in (spec.public_title, spec.public_question, spec.answer, spec.revision):
+            assert not [name for name in names if name in text], spec.key
