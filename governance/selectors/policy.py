@@ -136,13 +136,20 @@ def policy_page_context(page) -> dict:
     replaced_by = None
     if page.replaced_by_id:
         replaced_by = PolicyPage.objects.live().filter(pk=page.replaced_by_id).first()
-    citing = PolicyAnswerPage.objects.live().filter(cited_documents=page)
+    replaces, citing = [], []
+    if page.pk is not None:  # a new page in the editor's preview has neither
+        replaces = list(PolicyPage.objects.live().filter(replaced_by=page.pk).order_by("-issued_on", "-pk"))
+        citing = list(
+            PolicyAnswerPage.objects.live()
+            .filter(cited_documents=page.pk)
+            .order_by("-first_published_at", "-pk")[:CITING_ANSWERS]
+        )
     return {
         "topics": list(page.topics.all()),
         "attachment_list": _attachments(page),
         "replaced_by": replaced_by,
-        "replaces": list(PolicyPage.objects.live().filter(replaced_by=page).order_by("-issued_on", "-pk")),
-        "citing_answers": list(citing.order_by("-first_published_at", "-pk")[:CITING_ANSWERS]),
+        "replaces": replaces,
+        "citing_answers": citing,
         "is_superseded": page.status != PolicyPage.Status.IN_FORCE,
     }
 
@@ -155,32 +162,40 @@ def related_answers(page, topic_ids) -> list[PolicyAnswerPage]:
     if not topic_ids:
         return []
     sharing = PolicyAnswerPage.topics.through.objects.filter(policytopic_id__in=topic_ids).values("policyanswerpage_id")
-    return list(
-        PolicyAnswerPage.objects.live()
-        .filter(pk__in=sharing)
-        .exclude(pk=page.pk)
-        .order_by("-first_published_at", "-pk")[:RELATED_ANSWERS]
-    )
+    related = PolicyAnswerPage.objects.live().filter(pk__in=sharing)
+    if page.pk is not None:
+        related = related.exclude(pk=page.pk)
+    return list(related.order_by("-first_published_at", "-pk")[:RELATED_ANSWERS])
 
 
 def answer_page_context(page, user) -> dict:
     """Topics, the cited documents with their status, related answers, the readers' ratings and the reader's own."""
     topics = list(page.topics.all())
+    # The page's own relation, so that the editor's preview shows the documents ticked in the form.
+    cited = sorted(
+        (document for document in page.cited_documents.all() if document.live),
+        key=lambda document: (document.issued_on, document.pk or 0),
+        reverse=True,
+    )
+    context = {
+        "topics": topics,
+        "cited_documents": cited,
+        "related_answers": related_answers(page, [t.pk for t in topics]),
+        "helpful_count": 0,
+        "unhelpful_count": 0,
+        "my_feedback": None,
+        "feedback_url": None,
+    }
+    if page.pk is None:  # a new page in the editor's preview: nobody has rated it
+        return context
     counts = AnswerFeedback.objects.filter(page_id=page.pk).aggregate(
         helpful_count=Count("pk", filter=Q(helpful=True)), unhelpful_count=Count("pk", filter=Q(helpful=False))
     )
-    mine = None
+    context.update(counts)
     if user is not None and user.is_authenticated:
-        mine = AnswerFeedback.objects.filter(page_id=page.pk, user=user).first()
-    return {
-        "topics": topics,
-        "cited_documents": list(PolicyPage.objects.live().filter(cited_by=page).order_by("-issued_on", "-pk")),
-        "related_answers": related_answers(page, [t.pk for t in topics]),
-        "helpful_count": counts["helpful_count"],
-        "unhelpful_count": counts["unhelpful_count"],
-        "my_feedback": mine,
-        "feedback_url": reverse("governance:policy_feedback", args=[page.pk]),
-    }
+        context["my_feedback"] = AnswerFeedback.objects.filter(page_id=page.pk, user=user).first()
+    context["feedback_url"] = reverse("governance:policy_feedback", args=[page.pk])
+    return context
 
 
 # --- search ---------------------------------------------------------------------------------------------------

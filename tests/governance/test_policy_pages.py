@@ -343,3 +343,34 @@ def test_page_query_counts_do_not_grow_with_the_library(client, library, django_
     for url in urls:
         with django_assert_max_num_queries(25):
             client.get(url)
+
+
+# --- the editor's preview of a page not yet saved ----------------------------------------------------------------
+
+
+def test_unsaved_pages_have_a_context_for_the_editors_preview(library):
+    from django.contrib.auth.models import AnonymousUser
+
+    from governance.selectors.policy import answer_page_context, policy_page_context
+
+    document = PolicyPage(
+        title="预览文件",
+        issuer="新乡市住房和城乡建设局",
+        level=PolicyPage.Level.MUNICIPAL,
+        issued_on=datetime.date(2025, 1, 1),
+        summary="摘要",
+        body="<p>正文</p>",
+        status=PolicyPage.Status.REPEALED,
+        replaced_by=library["civil_code"],
+    )
+    context = policy_page_context(document)
+    assert context["replaced_by"] == library["civil_code"] and context["citing_answers"] == []
+    answer = PolicyAnswerPage(
+        title="预览答复", question="问", answer="答", answered_by_name="赵建国", answered_in_role="住建局"
+    )
+    answer.topics = [library["property"]]
+    answer.cited_documents = [library["civil_code"], library["provincial"]]
+    context = answer_page_context(answer, AnonymousUser())
+    assert context["feedback_url"] is None and context["helpful_count"] == 0
+    assert context["cited_documents"] == [library["civil_code"], library["provincial"]]  # newest first
+    assert context["related_answers"] == [library["answer"]]
