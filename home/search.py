@@ -7,6 +7,7 @@ way (home/domain/chinese_text.py) and ranked by the backend (BM25 on SQLite, ts_
 
 from dataclasses import dataclass
 
+from django.db import connections
 from wagtail.search import index
 from wagtail.search.query import And, Or, PlainText
 
@@ -55,14 +56,57 @@ class SearchOutcome:
     all_words: bool  # False when no page had every word and the results match only some
 
 
+def _ranked_sqlite(queryset, query, limit: int) -> list:
+    """The backend's own match and BM25 score, in one pass over the matching index entries, then the pages.
+
+    Wagtail's SQLite backend ranks with a correlated subquery that runs the FTS match again for every matching
+    page (quadratic: 3.5 s for 三供一业 and 6 s for two words at 5,000 answers), and for an AND of words its
+    score ((1 + bm25)² − 1) turns the best matches (bm25 < −1) into the worst. Here: the same MATCH, the same
+    score for one word (bm25 × (1 + title_norm), lower is better, newest first on a tie) for every query shape.
+    Two queries, whatever the number of matches.
+    """
+    from django.db.models import BigIntegerField, F, TextField
+    from django.db.models.functions import Cast
+    from modelsearch.backends import get_search_backend
+    from modelsearch.backends.database.sqlite.query import BM25, MatchExpression, normalize
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry
+    from modelsearch.utils import get_descendants_content_types_pks
+
+    backend = get_search_backend()
+    compiler = backend.query_compiler_class(queryset, query)
+    match = MatchExpression(
+        compiler.FTS_TABLE_FIELDS, compiler.build_search_query(normalize(query), config=compiler.get_config(backend))
+    )
+    ids = list(
+        SQLiteFTSIndexEntry.objects.using(queryset.db)
+        .filter(match)
+        .filter(
+            index_entry__content_type__in=get_descendants_content_types_pks(queryset.model),
+            index_entry__object_id__in=queryset.order_by().annotate(_oid=Cast("pk", TextField())).values("_oid"),
+        )
+        .annotate(score=BM25() * (1 + F("index_entry__title_norm")))
+        .order_by("score", Cast("index_entry__object_id", BigIntegerField()).desc())
+        .values_list("index_entry__object_id", flat=True)[:limit]
+    )
+    pks = [int(pk) for pk in ids]
+    pages = queryset.order_by().in_bulk(pks)
+    return [pages[pk] for pk in pks if pk in pages]
+
+
+def _ranked(queryset, query, limit: int) -> list:
+    if connections[queryset.db].vendor == "sqlite":
+        return _ranked_sqlite(queryset, query, limit)
+    return list(queryset.search(query, order_by_relevance=True)[:limit])
+
+
 def search_pages(queryset, raw_query: str, *, limit: int = SEARCH_LIMIT) -> SearchOutcome:
     """Ranked pages of `queryset` for the query; an empty query gives no results, never an error."""
     parsed = parse_query(raw_query)
     if not parsed:
         return SearchOutcome(query=parsed, results=[], all_words=True)
-    results = list(queryset.search(backend_query(parsed, require_all=True), order_by_relevance=True)[:limit])
+    results = _ranked(queryset, backend_query(parsed, require_all=True), limit)
     all_words = True
     if not results and len(parsed.words) > 1:
-        results = list(queryset.search(backend_query(parsed, require_all=False), order_by_relevance=True)[:limit])
+        results = _ranked(queryset, backend_query(parsed, require_all=False), limit)
         all_words = False
     return SearchOutcome(query=parsed, results=results, all_words=all_words)
