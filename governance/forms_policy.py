@@ -2,6 +2,7 @@
 They parse only: governance.services.policy decides and refuses."""
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import PolicyPage, PolicyQuestion, PolicyTopic
@@ -69,7 +70,9 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cited_documents"].queryset = PolicyPage.objects.live().order_by("-issued_on", "pk")
+        self.fields["cited_documents"].queryset = PolicyPage.objects.live().order_by(
+            F("issued_on").desc(nulls_last=True), "pk"
+        )
 
 
 class PublishForm(forms.Form):

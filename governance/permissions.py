@@ -180,10 +180,11 @@ def can_answer_question(user, question) -> bool:
 
 
 def can_read_question(user, question) -> bool:
-    """The asker, and the officials who may answer it. Nobody else: questions are private until published."""
+    """The asker, the officials who may answer it, and the site administrator (who sees the whole desk but answers
+    nothing without an official role). Nobody else: questions are private until published."""
     if user is None or not user.is_authenticated:
         return False
-    return question.asker_id == user.pk or can_answer_question(user, question)
+    return question.asker_id == user.pk or user.is_superuser or can_answer_question(user, question)
 
 
 def can_approve_guidance(user) -> bool:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -97,7 +98,12 @@ class PolicyPage(SegmentedSearchMixin, Page):
     )
     issuer = models.CharField(_("issued by"), max_length=200)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(
+        _("issued on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty only when the date cannot be checked against the original; lists show it last."),
+    )
     effective_on = models.DateField(_("in force from"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_FORCE)
     replaced_by = models.ForeignKey(
@@ -307,7 +313,7 @@ class PolicyQuestion(models.Model):
     topic = models.ForeignKey(
         PolicyTopic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("topic")
     )
-    title = models.CharField(_("question"), max_length=120)
+    title = models.CharField(pgettext_lazy("policy", "Question"), max_length=120)
     details = models.TextField(_("details"), max_length=2000, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     assigned_to = models.ForeignKey(

@@ -7,11 +7,12 @@ page that has the word in its title. `rank_title_matches_first` puts the pages w
 words first and keeps the backend's order otherwise (a stable sort).
 """
 
+import datetime
 from dataclasses import dataclass
 from html import unescape
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -23,6 +24,9 @@ from wagtail.models import Page
 from governance.models import AnswerFeedback, PolicyAnswerPage, PolicyIndexPage, PolicyPage, PolicyTopic
 from home.domain.chinese_text import ParsedQuery, highlight, snippet
 from home.search import search_pages
+
+# Newest first; a document whose date is not yet checked against the original comes last.
+NEWEST_FIRST = F("issued_on").desc(nulls_last=True)
 
 DOCUMENTS_PER_PAGE = 20
 LATEST_ANSWERS = 8
@@ -85,7 +89,7 @@ def policy_index_context(page, params, user) -> dict:
     level_counts = dict(documents.order_by().values_list("level").annotate(total=Count("pk")))
     if level:
         documents = documents.filter(level=level)
-    documents = documents.order_by("-issued_on", "-pk").prefetch_related("topics")
+    documents = documents.order_by(NEWEST_FIRST, "-pk").prefetch_related("topics")
     page_obj = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(params.get("page"))
 
     answers = PolicyAnswerPage.objects.live().descendant_of(page)
@@ -138,7 +142,7 @@ def policy_page_context(page) -> dict:
         replaced_by = PolicyPage.objects.live().filter(pk=page.replaced_by_id).first()
     replaces, citing = [], []
     if page.pk is not None:  # a new page in the editor's preview has neither
-        replaces = list(PolicyPage.objects.live().filter(replaced_by=page.pk).order_by("-issued_on", "-pk"))
+        replaces = list(PolicyPage.objects.live().filter(replaced_by=page.pk).order_by(NEWEST_FIRST, "-pk"))
         citing = list(
             PolicyAnswerPage.objects.live()
             .filter(cited_documents=page.pk)
@@ -174,7 +178,7 @@ def answer_page_context(page, user) -> dict:
     # The page's own relation, so that the editor's preview shows the documents ticked in the form.
     cited = sorted(
         (document for document in page.cited_documents.all() if document.live),
-        key=lambda document: (document.issued_on, document.pk or 0),
+        key=lambda document: (document.issued_on or datetime.date.min, document.pk or 0),
         reverse=True,
     )
     context = {

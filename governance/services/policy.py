@@ -49,6 +49,8 @@ PERSONAL_DATA_LABELS = {
 WORKFLOW_NAME = "政策文件发布审批"
 DRAFTER_PAGE_PERMISSIONS = ("add_page", "change_page")
 APPROVER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+# The approvers also keep the topics and the list of officials who answer (admin snippets).
+APPROVER_MODEL_PERMISSIONS = ("add_policytopic", "change_policytopic", "add_policyofficial", "change_policyofficial")
 
 
 def _clean_text(value, *, label: str, minimum: int = 0, maximum: int) -> str:
@@ -342,6 +344,8 @@ def policy_permissions_ensure() -> Workflow | None:
         for codename in codenames:
             permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
             GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+    for codename in APPROVER_MODEL_PERMISSIONS:
+        approvers.permissions.add(Permission.objects.get(content_type__app_label="governance", codename=codename))
     assigned = WorkflowPage.objects.filter(page=index).select_related("workflow").first()
     if assigned is not None:
         return assigned.workflow

@@ -1,4 +1,5 @@
 from django import template
+from django.db.models import F
 
 from governance.models import PolicyAnswerPage, PolicyPage
 from governance.permissions import can_use_policy_desk
@@ -16,7 +17,7 @@ def policy_latest(context, policy_index=None):
         PolicyPage.objects.live()
         .filter(status=PolicyPage.Status.IN_FORCE)
         .only("title", "url_path", "document_number", "issuer", "issued_on", "depth", "path")
-        .order_by("-issued_on", "-pk")[:LATEST]
+        .order_by(F("issued_on").desc(nulls_last=True), "-pk")[:LATEST]
     )
     answers = list(
         PolicyAnswerPage.objects.live()

@@ -86,7 +86,7 @@ class DocSpec:
     number: str
     issuer: str
     level: str
-    issued_on: datetime.date
+    issued_on: datetime.date | None
     summary: str
     body: str
     topics: tuple[str, ...]
@@ -134,7 +134,7 @@ DOCUMENTS = (
         number="豫政办〔2019〕58号",
         issuer="河南省人民政府办公厅",
         level=Level.PROVINCIAL,
-        issued_on=datetime.date(2019, 1, 1),
+        issued_on=None,  # not checked against the original: shown as 日期待核对
         topics=("gaizao", "wuye", "dangjian"),
         summary=(
             "我省推进城镇老旧小区改造提质的指导文件，新乡市的年度改造计划以它为依据。本库收录的是摘要，"
@@ -147,7 +147,7 @@ DOCUMENTS = (
             "按照本文件和国办发〔2020〕23号的精神，我市改造以更新改造基础设施和必要的公共服务设施为重点，着力解决群众反映强烈的设施缺失、设备陈旧、配套不全、"
             "管理缺位、环境脏乱等问题，同时推动改造后小区建立长效管理机制。",
             "具体条款请查阅原件；本库收录的是摘要，供居民了解政策方向。",
-            "印发日期以原件为准：本库暂记为2019年，待核对原件后更正。",
+            "印发日期待核对原件后补录。",
         ),
     ),
     DocSpec(
@@ -156,7 +156,7 @@ DOCUMENTS = (
         number="",
         issuer="新乡市人民政府",
         level=Level.MUNICIPAL,
-        issued_on=datetime.date(2021, 1, 1),
+        issued_on=None,  # not checked against the original: shown as 日期待核对
         topics=("gaizao", "weixiu-zijin", "wuye"),
         summary=(
             "我市落实国家和省里老旧小区改造要求的实施意见：市县财政加大投入，按期全部完工的给予县级本级投入30%的"
@@ -181,7 +181,7 @@ DOCUMENTS = (
         number="",
         issuer="新乡市人民政府办公室",
         level=Level.MUNICIPAL,
-        issued_on=datetime.date(2016, 1, 1),
+        issued_on=None,  # not checked against the original: shown as 日期待核对
         topics=("sangong-yiye", "wuye"),
         summary=(
             "国有企业职工家属区供水、供电、供热（供气）和物业管理（“三供一业”）从企业分离、移交地方专业单位的"
