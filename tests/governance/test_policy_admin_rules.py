@@ -4,8 +4,8 @@ reading (not answering) a question, and who keeps the topics and the list of off
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.conf import settings
+from django.contrib.auth.models import Group
 
 from governance.models import PolicyPage, PolicyQuestion
 from governance.permissions import can_answer_question, can_read_question
