@@ -93,9 +93,50 @@ def _ranked_sqlite(queryset, query, limit: int) -> list:
     return [pages[pk] for pk in pks if pk in pages]
 
 
+def _ranked_postgresql(queryset, query, limit: int) -> list:
+    """The backend's tsquery and weights, over the index entries the GIN indexes find, then the pages.
+
+    Wagtail's PostgreSQL backend matches `title || body`, which no index serves (every entry is read for every
+    query), and ranks each alternative of each word apart (one ts_rank per alternative and vector and match).
+    Here: `title @@ q OR body @@ q`, both indexed — the segmented body holds the segmented title too, so a page
+    matches as before — and one ts_rank per vector for the whole query (the same score for one word).
+    """
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import BigIntegerField, F, Q, TextField
+    from django.db.models.functions import Cast
+    from modelsearch.backends import get_search_backend
+    from modelsearch.backends.database.postgres.postgres import IndexEntry
+    from modelsearch.utils import get_descendants_content_types_pks
+
+    backend = get_search_backend()
+    compiler = backend.query_compiler_class(queryset, query)
+    tsquery = compiler.build_tsquery(query, config=compiler.get_config(backend))
+    weights = compiler.sql_weights
+    ids = list(
+        IndexEntry.objects.using(queryset.db)
+        .filter(Q(title=tsquery) | Q(body=tsquery))
+        .filter(
+            content_type_id__in=get_descendants_content_types_pks(queryset.model),
+            object_id__in=queryset.order_by().annotate(_oid=Cast("pk", TextField())).values("_oid"),
+        )
+        .annotate(
+            score=SearchRank(F("title"), tsquery, weights=weights) * F("title_norm")
+            + SearchRank(F("body"), tsquery, weights=weights)
+        )
+        .order_by(F("score").desc(), Cast("object_id", BigIntegerField()).desc())
+        .values_list("object_id", flat=True)[:limit]
+    )
+    pks = [int(pk) for pk in ids]
+    pages = queryset.order_by().in_bulk(pks)
+    return [pages[pk] for pk in pks if pk in pages]
+
+
 def _ranked(queryset, query, limit: int) -> list:
-    if connections[queryset.db].vendor == "sqlite":
+    vendor = connections[queryset.db].vendor
+    if vendor == "sqlite":
         return _ranked_sqlite(queryset, query, limit)
+    if vendor == "postgresql":
+        return _ranked_postgresql(queryset, query, limit)
     return list(queryset.search(query, order_by_relevance=True)[:limit])
 
 
