@@ -26,6 +26,8 @@ DOMAIN_WORDS = (
     "加装电梯",
     "电梯加装",  # a SYNONYMS key, as 业主委员会
     "物业服务",
+    "物业费",
+    "物业服务费",
     "物业用房",
     "红色物业",
     "连片打包",
@@ -51,6 +53,8 @@ SYNONYMS = {
     "加装电梯": ("电梯加装", "增设电梯"),
     "电梯加装": ("加装电梯",),
     "住建局": ("住房和城乡建设局",),
+    "物业费": ("物业服务费",),
+    "物业服务费": ("物业费",),
 }
 
 # Words that say nothing about the subject of a question: dropped from queries, kept in the index.
