@@ -172,7 +172,7 @@ def test_tenant_sees_why_and_cannot_post_a_ballot(client, vc):
     client.force_login(tenant)
     html = client.get(urls_of(decision)["detail"]).content.decode()
     assert "书面委托" in html  # the refusal says a tenant votes only with the owner's written proxy (V-22)
-    assert 'name="q' not in html
+    assert 'required name="q' not in html
     answers = {f"q{q.pk}": "approve" for q in decision.questions.all()}
     response = client.post(reverse("governance:decision_vote", args=[decision.pk]), answers)
     assert response.status_code == 302
@@ -190,7 +190,7 @@ def test_owner_votes_through_the_form_sees_the_receipt_and_cannot_vote_twice(cli
     response = client.post(vote_url, {f"q{first.pk}": "approve", f"q{second.pk}": "reject"}, follow=True)
     html = response.content.decode()
     assert "您已于" in html and "同意" in html and "反对" in html
-    assert 'name="q' not in html  # no second ballot form: the rules do not allow a change
+    assert 'required name="q' not in html  # no second ballot form: the rules do not allow a change
     assert Ballot.objects.count() == 2
     again = client.post(vote_url, {f"q{first.pk}": "reject", f"q{second.pk}": "reject"})
     assert again.status_code == 302
@@ -200,7 +200,7 @@ def test_owner_votes_through_the_form_sees_the_receipt_and_cannot_vote_twice(cli
     # Another owner sees neither the receipt nor the first owner's choices.
     client.force_login(vc.owners[1])
     other = client.get(urls_of(decision)["detail"]).content.decode()
-    assert "您已于" not in other and 'name="q' in other
+    assert "您已于" not in other and 'required name="q' in other
 
 
 def test_incomplete_ballot_is_refused_in_chinese(client, vc):
@@ -220,7 +220,7 @@ def test_owner_changes_a_ballot_where_the_rules_allow(client):
     url = reverse("governance:decision_vote", args=[decision.pk])
     client.post(url, {f"q{question.pk}": "approve"})
     html = client.get(urls_of(decision)["detail"]).content.decode()
-    assert "您已于" in html and 'name="q' in html and "checked" in html
+    assert "您已于" in html and 'required name="q' in html and "checked" in html
     client.post(url, {f"q{question.pk}": "reject"})
     assert list(Ballot.objects.order_by("revision").values_list("choice", "revision")) == [
         ("approve", 1),
