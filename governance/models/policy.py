@@ -20,6 +20,8 @@ from wagtail.search import index
 
 from home.search import SegmentedSearchMixin
 
+from .workflow import PeerReviewTaskMixin
+
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx")
 
 
@@ -364,43 +366,13 @@ class AnswerFeedback(models.Model):
         return f"{self.page_id} · {'+' if self.helpful else '-'}"
 
 
-class PolicyApprovalTask(Task):
+class PolicyApprovalTask(PeerReviewTaskMixin, Task):
     """Moderation step for guidance documents: a bureau approver other than the submitter publishes."""
 
-    def user_may_review(self, obj, user) -> bool:
-        if user is None or not user.is_authenticated:
-            return False
-        if user.is_superuser:
-            return True
-        state = getattr(obj, "current_workflow_state", None)
-        if state is not None and state.requested_by_id == user.pk:
-            return False
+    refusal = _("Only another bureau approver can approve guidance.")
+
+    def reviewer_allowed(self, obj, user) -> bool:
         return user.groups.filter(name=settings.PORTAL_POLICY_APPROVER_GROUP).exists()
-
-    def user_can_access_editor(self, obj, user):
-        return self.user_may_review(obj, user)
-
-    def locked_for_user(self, obj, user):
-        return not self.user_may_review(obj, user)
-
-    def user_can_lock(self, obj, user):
-        return self.user_may_review(obj, user)
-
-    def get_actions(self, obj, user):
-        if self.user_may_review(obj, user):
-            return [
-                ("reject", _("Request changes"), True),
-                ("approve", _("Approve"), False),
-                ("approve", _("Approve with comment"), True),
-            ]
-        return []
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        from django.core.exceptions import PermissionDenied
-
-        if not self.user_may_review(task_state.workflow_state.content_object, user):
-            raise PermissionDenied(_("Only another bureau approver can approve guidance."))
-        return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         from wagtail.models import TaskState

@@ -20,19 +20,15 @@ def _submitter(obj):
     return state.requested_by if state is not None else None
 
 
-class CommitteePeerApprovalTask(Task):
-    """Moderation step: another member of the page's own community committee approves (never the submitter);
-    where no committee is in office, the community staff approve (C-15).
+class PeerReviewTaskMixin:
+    """Wagtail task hooks for a step that only some reviewers take, and never the one who submitted: a subclass
+    names who in `reviewer_allowed(obj, user)` and what anyone else is told in `refusal`. Superusers keep
+    Wagtail's usual override."""
 
-    A committee role in one community gives nothing in another; superusers keep Wagtail's usual override.
-    """
+    refusal = ""
 
-    def start(self, workflow_state, user=None):
-        from governance.services.notices import approval_requested_notify
-
-        task_state = super().start(workflow_state, user=user)
-        approval_requested_notify(page=workflow_state.content_object, submitter=user)
-        return task_state
+    def reviewer_allowed(self, obj, user) -> bool:
+        raise NotImplementedError
 
     def user_may_review(self, obj, user) -> bool:
         if user is None or not user.is_authenticated:
@@ -42,7 +38,7 @@ class CommitteePeerApprovalTask(Task):
         submitter = _submitter(obj)
         if submitter is not None and submitter.pk == user.pk:
             return False
-        return _may_approve_in(user, _community_of(obj))
+        return self.reviewer_allowed(obj, user)
 
     def user_can_access_editor(self, obj, user):
         return self.user_may_review(obj, user)
@@ -63,10 +59,29 @@ class CommitteePeerApprovalTask(Task):
         return []
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        obj = task_state.workflow_state.content_object
-        if not self.user_may_review(obj, user):
-            raise PermissionDenied(_("Only another member of this community's owners' committee can approve."))
+        if not self.user_may_review(task_state.workflow_state.content_object, user):
+            raise PermissionDenied(self.refusal)
         return super().on_action(task_state, user, action_name, **kwargs)
+
+
+class CommitteePeerApprovalTask(PeerReviewTaskMixin, Task):
+    """Moderation step: another member of the page's own community committee approves (never the submitter);
+    where no committee is in office, the community staff approve (C-15).
+
+    A committee role in one community gives nothing in another; superusers keep Wagtail's usual override.
+    """
+
+    def start(self, workflow_state, user=None):
+        from governance.services.notices import approval_requested_notify
+
+        task_state = super().start(workflow_state, user=user)
+        approval_requested_notify(page=workflow_state.content_object, submitter=user)
+        return task_state
+
+    refusal = _("Only another member of this community's owners' committee can approve.")
+
+    def reviewer_allowed(self, obj, user) -> bool:
+        return _may_approve_in(user, _community_of(obj))
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
