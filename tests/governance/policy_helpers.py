@@ -81,3 +81,23 @@ def official(user=None, *, jurisdiction=PolicyOfficial.Jurisdiction.CITY, distri
         sub_district=sub_district,
     )
     return user
+
+
+def small_library() -> None:
+    """Four pages that use the issue's words inside longer ones: 23号 (物业管理长效机制 in its text), the Henan
+    regulation (业主委员会, 专项维修资金), an answer on a 三供一业 compound and one on 加装电梯."""
+    guidance()
+    guidance(
+        "河南省物业管理条例",
+        document_number="",
+        issuer="河南省人民代表大会常务委员会",
+        level=PolicyPage.Level.PROVINCIAL,
+        summary="物业服务企业、业主大会和业主委员会的规定。",
+        body="<p>住宅专项维修资金属于业主所有。</p>",
+    )
+    answer_page(
+        "铁路家属区为什么没有纳入改造计划？",
+        question="三供一业小区能否改造？",
+        answer="三供一业改造过的项目不能重复申请。",
+    )
+    answer_page("老楼能加装电梯吗？", question="加装电梯如何分摊费用？", answer="按照业主共同决定分摊。")

@@ -13,7 +13,7 @@ from governance.models import PolicyAnswerPage, PolicyPage
 from governance.selectors.policy import rank_title_matches_first
 from home.domain.chinese_text import parse_query
 from home.search import search_pages
-from tests.governance.policy_helpers import answer_page, guidance, policy_index, topic
+from tests.governance.policy_helpers import answer_page, guidance, policy_index, small_library, topic
 
 pytestmark = pytest.mark.django_db
 
@@ -24,21 +24,7 @@ def _titles(outcome):
 
 @pytest.fixture
 def library():
-    guidance()
-    guidance(
-        "河南省物业管理条例",
-        document_number="",
-        issuer="河南省人民代表大会常务委员会",
-        level=PolicyPage.Level.PROVINCIAL,
-        summary="物业服务企业、业主大会和业主委员会的规定。",
-        body="<p>住宅专项维修资金属于业主所有。</p>",
-    )
-    answer_page(
-        "铁路家属区为什么没有纳入改造计划？",
-        question="三供一业小区能否改造？",
-        answer="三供一业改造过的项目不能重复申请。",
-    )
-    answer_page("老楼能加装电梯吗？", question="加装电梯如何分摊费用？", answer="按照业主共同决定分摊。")
+    small_library()
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from governance.models import PolicyAnswerPage, PolicyPage
 from home.search import search_pages
-from tests.governance.policy_helpers import answer_page, guidance, policy_index
+from tests.governance.policy_helpers import answer_page, policy_index, small_library
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -30,21 +30,7 @@ def _require_postgresql():
 
 @pytest.fixture
 def library():
-    guidance()  # 关于全面推进城镇老旧小区改造工作的指导意见: 物业管理长效机制 in the body
-    guidance(
-        "河南省物业管理条例",
-        document_number="",
-        issuer="河南省人民代表大会常务委员会",
-        level=PolicyPage.Level.PROVINCIAL,
-        summary="物业服务企业、业主大会和业主委员会的规定。",
-        body="<p>住宅专项维修资金属于业主所有。</p>",
-    )
-    answer_page(
-        "铁路家属区为什么没有纳入改造计划？",
-        question="三供一业小区能否改造？",
-        answer="三供一业改造过的项目不能重复申请。",
-    )
-    answer_page("老楼能加装电梯吗？", question="加装电梯如何分摊费用？", answer="按照业主共同决定分摊。")
+    small_library()
     answer_page(
         "业委会怎么成立？",
         question="小区还没有业委会，怎么成立？",
