@@ -114,7 +114,9 @@ def test_the_question_is_read_by_its_asker_and_the_officials_who_may_answer_it(c
     question = world.ask(details="我是孙丽华，电话13912345678。")
     for reader in (world.asker, world.officer11, world.district1, world.city):
         client.force_login(reader)
-        assert client.get(_url("policy_question", question)).status_code == 200
+        response = client.get(_url("policy_question", question))
+        assert response.status_code == 200
+        assert question.title in text_of(response)
 
 
 @pytest.mark.parametrize("outsider", ["officer12", "officer21", "district2", "neighbour", "stranger"])
