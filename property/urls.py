@@ -1,4 +1,14 @@
-from .views import desk, disclosure, exports, funds, household
+from .views import (
+    desk,
+    disclosure,
+    exports,
+    funds,
+    household,
+    renovation_apply,
+    renovation_execution,
+    renovation_public,
+    renovation_review,
+)
 
 app_name = "property"
 
@@ -8,4 +18,8 @@ urlpatterns = [
     *funds.urlpatterns,
     *disclosure.urlpatterns,
     *exports.urlpatterns,
+    *renovation_apply.urlpatterns,
+    *renovation_review.urlpatterns,
+    *renovation_execution.urlpatterns,
+    *renovation_public.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""(being written: issue 8)"""
+
+urlpatterns = []
