@@ -152,7 +152,7 @@ class RenovationProject(models.Model):
         verbose_name=_("willingness survey"),
     )
     plan = models.ForeignKey(
-        AnnualPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("plan")
+        AnnualPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("annual plan")
     )
     planned_at = models.DateTimeField(null=True, blank=True)
     cost_share_plan = models.ForeignKey(
@@ -235,8 +235,8 @@ class RenovationItem(models.Model):
         ENHANCEMENT = rules.ENHANCEMENT, _("enhancement")
 
     project = models.ForeignKey(RenovationProject, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(_("item"), max_length=30, choices=[(k.code, k.label) for k in rules.ITEM_KINDS])
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    kind = models.CharField(_("renovation item"), max_length=30, choices=[(k.code, k.label) for k in rules.ITEM_KINDS])
+    category = models.CharField(_("renovation category"), max_length=20, choices=Category.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
     quantity_unit = models.CharField(_("unit of quantity"), max_length=20)
