@@ -210,16 +210,19 @@ def _clean_application(data: ApplicationData) -> None:
 
 
 def application_save(
-    *, actor, community, data: ApplicationData, project: RenovationProject | None = None
+    *, actor, community, data: ApplicationData, project: RenovationProject | None = None, now=None
 ) -> RenovationProject:
-    """Create or revise a draft (or a returned application). The eligibility verdict is recomputed each time."""
+    """Create or revise a draft (or a returned application). The eligibility verdict is recomputed each time.
+    ``now``: when it happened (the demo data's past applications); default now."""
     applied_as = can.applying_as(actor, community)
     if not applied_as:
         raise PermissionDenied("只有本小区业委会成员（未成立业委会的，本小区居民）可以提出改造申请")
     _clean_application(data)
     with transaction.atomic():
         if project is None:
-            project = RenovationProject(community=community, applicant=actor, applied_as=applied_as)
+            project = RenovationProject(
+                community=community, applicant=actor, applied_as=applied_as, created_at=now or timezone.now()
+            )
             before = {}
         else:
             project = _locked(project)
@@ -243,21 +246,24 @@ def application_save(
     return project
 
 
-def application_sign(*, actor, project: RenovationProject) -> ApplicationSigner:
+def application_sign(*, actor, project: RenovationProject, now=None) -> ApplicationSigner:
     """A verified resident of the community signs a residents' application."""
     if not can.may_sign(actor, project):
         raise PermissionDenied("只有本小区核实过的居民可以联名申请")
     if project.applied_as != RenovationProject.AppliedAs.RESIDENTS or project.stage not in EDITABLE_STAGES:
         _refuse("这份申请现在不需要联名")
     with transaction.atomic():
-        signer, created = ApplicationSigner.objects.get_or_create(project=project, user=actor)
+        signer, created = ApplicationSigner.objects.get_or_create(
+            project=project, user=actor, defaults={"signed_at": now or timezone.now()}
+        )
         if created:
             audit_record(actor=actor, community=project.community, action="renovation.signed", target=project)
     return signer
 
 
-def application_submit(*, actor, project: RenovationProject) -> RenovationProject:
-    """Send the application (or its revision) to the community's recommendation."""
+def application_submit(*, actor, project: RenovationProject, now=None) -> RenovationProject:
+    """Send the application (or its revision) to the community's recommendation. ``now``: default now."""
+    now = now or timezone.now()
     with transaction.atomic():
         project = _locked(project)
         if project.applicant_id != actor.pk and can.applying_as(actor, project.community) != project.applied_as:
@@ -271,12 +277,12 @@ def application_submit(*, actor, project: RenovationProject) -> RenovationProjec
             signed = project.signers.exclude(user=project.applicant).count() + 1
             if signed < MIN_RESIDENT_SIGNERS:
                 _refuse(f"未成立业委会的小区需{MIN_RESIDENT_SIGNERS}户以上居民联名申请，目前{signed}人")
-        day = today()
+        day = timezone.localdate(now)
         project.verdict = eligibility.verdict
         project.review_level = rules.COMMUNITY
         project.level_entered_on = day
         project.level_due_on = rules.due_on(rules.COMMUNITY, day)
-        project.submitted_at = timezone.now()
+        project.submitted_at = now
         _set_stage(project, Stage.IN_REVIEW)
         project.save()
         ReviewStep.objects.create(
@@ -285,6 +291,7 @@ def application_submit(*, actor, project: RenovationProject) -> RenovationProjec
             actor=actor,
             signed_as=can.signature(actor, project, ""),
             opinion="",
+            decided_at=now,
         )
         audit_record(actor=actor, community=project.community, action="renovation.submitted", target=project)
         _tell_reviewers(project)
@@ -301,8 +308,12 @@ def _tell_reviewers(project: RenovationProject) -> None:
         )
 
 
-def review_decide(*, actor, project: RenovationProject, level: str, decision: str, opinion: str) -> ReviewStep:
-    """One level's opinion and decision: pass to the next level, return for revision, or reject."""
+def review_decide(
+    *, actor, project: RenovationProject, level: str, decision: str, opinion: str, now=None
+) -> ReviewStep:
+    """One level's opinion and decision: pass to the next level, return for revision, or reject. ``now``: when it
+    was decided (the demo data's past steps); default now."""
+    now = now or timezone.now()
     opinion = (opinion or "").strip()
     with transaction.atomic():
         project = _locked(project)
@@ -317,7 +328,7 @@ def review_decide(*, actor, project: RenovationProject, level: str, decision: st
         refusal = rules.decision_refusal(decision, opinion)
         if refusal:
             _refuse(refusal)
-        day = today()
+        day = timezone.localdate(now)
         step = ReviewStep.objects.create(
             project=project,
             level=level,
@@ -327,6 +338,7 @@ def review_decide(*, actor, project: RenovationProject, level: str, decision: st
             signed_as=can.signature(actor, project, level),
             due_on=project.level_due_on,
             overdue=rules.is_overdue(project.level_due_on, day),
+            decided_at=now,
         )
         following = rules.next_level(level) if decision == rules.PASS else None
         if following:
@@ -530,7 +542,7 @@ def cost_share_link(*, actor, project: RenovationProject, plan: CostSharePlan) -
     return project
 
 
-def plan_enter(*, actor, project: RenovationProject, plan: AnnualPlan) -> RenovationProject:
+def plan_enter(*, actor, project: RenovationProject, plan: AnnualPlan, now=None) -> RenovationProject:
     """Put an approved project into the year's plan: only when nothing in plan_blockers stands in the way."""
     if not can.is_city_reviewer(actor):
         raise PermissionDenied("只有市级会审人员可以将项目纳入年度计划")
@@ -542,7 +554,7 @@ def plan_enter(*, actor, project: RenovationProject, plan: AnnualPlan) -> Renova
         if blockers:
             _refuse_reasons(blockers)
         project.plan = plan
-        project.planned_at = timezone.now()
+        project.planned_at = now or timezone.now()
         _set_stage(project, Stage.PLANNED)
         project.save()
         audit_record(
@@ -622,7 +634,7 @@ def milestone_record(*, actor, project: RenovationProject, kind: str, reached_on
     return milestone
 
 
-def progress_report(*, actor, project: RenovationProject, percent, note: str, photo=None) -> ProgressReport:
+def progress_report(*, actor, project: RenovationProject, percent, note: str, photo=None, now=None) -> ProgressReport:
     """Percent complete with a note and an optional site photo (a wagtail Image the view has made)."""
     if not can.may_report_progress(actor, project):
         raise PermissionDenied("您不能报告这个项目的进度")
@@ -641,7 +653,12 @@ def progress_report(*, actor, project: RenovationProject, percent, note: str, ph
         if refusal:
             _refuse(refusal)
         report = ProgressReport.objects.create(
-            project=project, percent=percent, note=note[:300], photo=photo, reported_by=actor
+            project=project,
+            percent=percent,
+            note=note[:300],
+            photo=photo,
+            reported_by=actor,
+            reported_at=now or timezone.now(),
         )
         project.percent_complete = percent
         project.save(update_fields=["percent_complete"])
