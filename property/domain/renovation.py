@@ -8,7 +8,7 @@ the fen; shares are compared by cross-multiplying integers.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -288,7 +288,8 @@ class SurveyResult:
 
 
 def willingness_share_text(agree: int, total: int) -> str:
-    share = (Decimal(agree) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if total else 0
+    # Rounded down: a share just under 80% (7999/10000) must not read "80.0%" beside "未达到80%".
+    share = (Decimal(agree) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_DOWN) if total else 0
     return f"{agree}/{total}户（{share}%）"
 
 
@@ -298,6 +299,9 @@ def survey_reasons(result: SurveyResult | None) -> list[Reason]:
         return [Reason("R-07", "尚未就改造方案和物业管理模式开展居民意愿征询")]
     if not result.closed:
         return [Reason("R-07", "居民意愿征询尚未结束")]
+    if result.total_households <= 0:
+        # 0 agreeing of 0 households would otherwise pass the 80% test.
+        return [Reason("R-07", "意愿征询没有登记户数，无法计算同意比例")]
     reasons = []
     for what, agree in (("改造方案", result.plan_agree), ("物业管理模式", result.model_agree)):
         if 5 * agree < 4 * result.total_households:

@@ -153,6 +153,15 @@ def _locked(project: RenovationProject) -> RenovationProject:
 def _set_stage(project: RenovationProject, stage: str) -> None:
     project.stage = stage
     status = COMMUNITY_STATUS.get(stage)
+    if stage == Stage.REJECTED:
+        # A rejected application leaves the community as its other projects left it, not "applying" for ever.
+        other = (
+            RenovationProject.objects.filter(community_id=project.community_id)
+            .exclude(pk=project.pk)
+            .exclude(stage__in=(Stage.DRAFT, Stage.REJECTED))
+            .first()
+        )
+        status = COMMUNITY_STATUS[other.stage] if other else CommunityPage.RenovationStatus.NOT_PLANNED
     if status and project.community.renovation_status != status:
         CommunityPage.objects.filter(pk=project.community_id).update(renovation_status=status)
         project.community.renovation_status = status
