@@ -388,7 +388,7 @@ def _decimal(value, message: str) -> Decimal:
         number = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
         _refuse(message)
-    if not number.is_finite():
+    if not number.is_finite() or number.adjusted() >= 12:  # beyond the 14-digit money columns
         _refuse(message)
     return number
 
