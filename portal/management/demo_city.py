@@ -436,6 +436,16 @@ ROLE_ACCOUNTS = (
     ("property", "陈伟", "物业工作人员", ("property_staff",)),
 )
 
+RENOVATION_OFFICER_ACCOUNTS = (
+    # username, full name, label
+    ("xiangyang-jiedao", "孟庆华", "向阳街道办事处（改造申请街道审核）"),
+    ("xijie-jiedao", "田雪梅", "西街街道办事处（改造申请街道审核）"),
+    ("tiexi-jiedao", "秦志刚", "铁西街道办事处（改造申请街道审核）"),
+    ("shenglilu-jiedao", "姚丽娟", "胜利路街道办事处（改造申请街道审核）"),
+    ("hongqi-qu", "卢国强", "红旗区人民政府（改造申请区级评定）"),
+    ("weibin-qu", "袁文明", "卫滨区人民政府（改造申请区级评定）"),
+)
+
 
 def _phone(n: int) -> str:
     return f"+86139000000{n:02d}"
@@ -482,6 +492,10 @@ def _accounts(builder: _CityBuilder) -> tuple[AccountSpec, ...]:
             claim=ClaimSpec("xiangyang", "7号楼", "3单元", "101", "family", False, "户主之子"),
         ),
     ]
+    # The reviewers of renovation applications above the community (portal.management.demo_renovation makes them
+    # RenovationOfficer records); 11 on, since +8613900000010 is the policy demo's second bureau account.
+    for n, (username, name, label) in enumerate(RENOVATION_OFFICER_ACCOUNTS, start=11):
+        accounts.append(AccountSpec(username, name, _phone(n), f"{username}@example.com", label))
     return tuple(accounts)
 
 

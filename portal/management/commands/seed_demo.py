@@ -41,6 +41,7 @@ from portal.management.demo_fees import seed_fees
 from portal.management.demo_meetings import seed_meetings
 from portal.management.demo_notices import seed_notices
 from portal.management.demo_policy import seed_policy
+from portal.management.demo_renovation import seed_renovation
 from portal.management.demo_surveys import seed_surveys
 
 User = get_user_model()
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                 seed_surveys,
                 seed_fees,
                 seed_policy,
+                seed_renovation,
             )
             for seed_part in parts:
                 with transaction.atomic():
