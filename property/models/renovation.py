@@ -152,7 +152,12 @@ class RenovationProject(models.Model):
         verbose_name=_("willingness survey"),
     )
     plan = models.ForeignKey(
-        AnnualPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("annual plan")
+        AnnualPlan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("annual plan"),
     )
     planned_at = models.DateTimeField(null=True, blank=True)
     cost_share_plan = models.ForeignKey(

@@ -150,19 +150,27 @@ def _locked(project: RenovationProject) -> RenovationProject:
     return RenovationProject.objects.select_for_update().select_related("community").get(pk=project.pk)
 
 
+# Several projects may run in one community (a lift application beside a project under way); the page shows the
+# one that matters most now: work in progress, then a plan, then an open application, then a finished renovation.
+STATUS_PRIORITY = (
+    CommunityPage.RenovationStatus.UNDER_WAY,
+    CommunityPage.RenovationStatus.IN_PLAN,
+    CommunityPage.RenovationStatus.APPLYING,
+    CommunityPage.RenovationStatus.COMPLETED,
+)
+
+
 def _set_stage(project: RenovationProject, stage: str) -> None:
+    """Move the project and write the community page's summary status from all of its projects' stages."""
     project.stage = stage
-    status = COMMUNITY_STATUS.get(stage)
-    if stage == Stage.REJECTED:
-        # A rejected application leaves the community as its other projects left it, not "applying" for ever.
-        other = (
-            RenovationProject.objects.filter(community_id=project.community_id)
-            .exclude(pk=project.pk)
-            .exclude(stage__in=(Stage.DRAFT, Stage.REJECTED))
-            .first()
-        )
-        status = COMMUNITY_STATUS[other.stage] if other else CommunityPage.RenovationStatus.NOT_PLANNED
-    if status and project.community.renovation_status != status:
+    stages = set(
+        RenovationProject.objects.filter(community_id=project.community_id)
+        .exclude(pk=project.pk)
+        .values_list("stage", flat=True)
+    ) | {stage}
+    found = {COMMUNITY_STATUS[s] for s in stages if s in COMMUNITY_STATUS and s != Stage.DRAFT}
+    status = next((s for s in STATUS_PRIORITY if s in found), CommunityPage.RenovationStatus.NOT_PLANNED)
+    if project.community.renovation_status != status:
         CommunityPage.objects.filter(pk=project.community_id).update(renovation_status=status)
         project.community.renovation_status = status
 

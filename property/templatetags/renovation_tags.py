@@ -19,7 +19,8 @@ PRIVATE_STAGES = {
 
 @register.inclusion_tag("property/renovation/_community_card.html", takes_context=True)
 def renovation_card(context, community):
-    """The community's latest project the visitor may read, with its last milestone: two queries at most."""
+    """The community's latest project the visitor may read, with its last milestone: two queries at most (one when
+    there is no project). Who may apply is said on the applications page, not here (it costs a query)."""
     user = context["request"].user
     has_role = bool(roles_in(user, community))
     projects = (
@@ -39,7 +40,6 @@ def renovation_card(context, community):
         "project": project,
         "milestone": milestone,
         "may_list": reads_applications,
-        "may_apply": bool(can.applying_as(user, community)),
     }
 
 

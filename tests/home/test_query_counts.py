@@ -18,9 +18,11 @@ Role = CommunityRole.Role
 # the session and the user, the header (communities, unread count, the userbar's permissions) and the
 # page's own selectors. Raise one only with a reason: it must stay flat, whatever the city's size.
 MAX_QUERIES = {
-    "home": 19,  # +3 (issue 7): latest guidance, latest answers, whether the user answers policy questions
+    "home": 20,  # +3 (issue 7): latest guidance, latest answers, whether the user answers policy questions;
+    # +1 (issue 8): whether the user reviews renovation applications (the queue link)
     "index": 18,
-    "community": 25,  # +1 each: latest notices (3), open topics (4), open votes (5), latest statements (6)
+    "community": 26,  # +1 each: latest notices (3), open topics (4), open votes (5), latest statements (6),
+    # the renovation card (issue 8: the latest readable project; its milestone only when there is one)
     "residents": 13,  # +1 (issue 3): the residents' notices, one query whatever their number
 }
 
