@@ -129,6 +129,18 @@ def review_queues(user, today: date, *, overdue_only: bool = False) -> list[Queu
     return [queues[level] for level in rules.LEVELS if level in queues]
 
 
+def awaiting_plan(user) -> list[RenovationProject]:
+    """Approved projects the city may put into a year's plan (its plan page lists what still blocks each): for the
+    city's reviewers and, to read, the bureau. One query."""
+    if not (can.is_city_reviewer(user) or is_bureau_staff(user)):
+        return []
+    return list(
+        RenovationProject.objects.filter(stage=Stage.APPROVED)
+        .select_related("community", "community__sub_district", "community__sub_district__district")
+        .order_by("community__sub_district__district__name", "id")
+    )
+
+
 def review_project(project_id: int):
     """One project with what its review page shows: community, applicant, items, funding and every step."""
     return (

@@ -154,6 +154,7 @@ def renovation_queue(request):
         "overdue_only": overdue_only,
         "shown": sum(len(queue.rows) for queue in queues),
         "read_only": all(queue.read_only for queue in queues),
+        "awaiting_plan": selectors.awaiting_plan(request.user),
     }
     return render(request, "property/renovation/review_queue.html", context)
 

@@ -229,3 +229,16 @@ def test_the_admin_refuses_an_officer_whose_area_does_not_match_the_level(client
         reverse("wagtailsnippets_property_annualplan:add"), {"year": "2031", "completion_deadline": "2031-12-31"}
     )
     assert response.status_code == 302 and AnnualPlan.objects.filter(year=2031).exists()
+
+
+def test_the_city_queue_lists_approved_projects_waiting_for_the_plan(client):
+    city = renovation_city()
+    project = ready_for_plan(city)
+    client.force_login(city.city_officer)
+    page = client.get(reverse("property:renovation_queue")).content.decode()
+    assert "已通过会审、待纳入年度计划" in page
+    assert reverse("property:renovation_plan_enter", args=[project.pk]) in page
+
+    client.force_login(city.district_officer)  # the district does not put projects into the city's plan
+    page = client.get(reverse("property:renovation_queue")).content.decode()
+    assert reverse("property:renovation_plan_enter", args=[project.pk]) not in page
