@@ -520,23 +520,25 @@ def funding_plan_set(*, actor, project: RenovationProject, amounts: dict[str, ob
     return created
 
 
+def _link(*, actor, project: RenovationProject, field: str, record, action: str) -> RenovationProject:
+    """Point the project at a record of its own community (its survey, its cost-sharing plan)."""
+    with transaction.atomic():
+        project = _locked(project)
+        setattr(project, field, record)
+        project.save(update_fields=[field])
+        audit_record(actor=actor, community=project.community, action=action, target=project, after={field: record.pk})
+    return project
+
+
 def survey_link(*, actor, project: RenovationProject, survey: WillingnessSurvey) -> RenovationProject:
+    """R-07 counts all households of the project: a survey of some buildings only does not open the plan."""
     if not can.may_edit_items(actor, project):
         raise PermissionDenied("您不能修改这个项目")
     if survey.community_id != project.community_id:
         _refuse("只能关联本小区的意愿征询")
-    with transaction.atomic():
-        project = _locked(project)
-        project.survey = survey
-        project.save(update_fields=["survey"])
-        audit_record(
-            actor=actor,
-            community=project.community,
-            action="renovation.survey_linked",
-            target=project,
-            after={"survey": survey.pk},
-        )
-    return project
+    if survey.buildings.exists():
+        _refuse("改造项目的意愿征询应覆盖全小区所有住户，这次征询只覆盖了部分楼栋（R-07）")
+    return _link(actor=actor, project=project, field="survey", record=survey, action="renovation.survey_linked")
 
 
 def cost_share_link(*, actor, project: RenovationProject, plan: CostSharePlan) -> RenovationProject:
@@ -545,18 +547,9 @@ def cost_share_link(*, actor, project: RenovationProject, plan: CostSharePlan) -
         raise PermissionDenied("您不能修改这个项目")
     if plan.community_id != project.community_id:
         _refuse("只能关联本小区的分摊方案")
-    with transaction.atomic():
-        project = _locked(project)
-        project.cost_share_plan = plan
-        project.save(update_fields=["cost_share_plan"])
-        audit_record(
-            actor=actor,
-            community=project.community,
-            action="renovation.cost_share_linked",
-            target=project,
-            after={"plan": plan.pk},
-        )
-    return project
+    return _link(
+        actor=actor, project=project, field="cost_share_plan", record=plan, action="renovation.cost_share_linked"
+    )
 
 
 def plan_enter(*, actor, project: RenovationProject, plan: AnnualPlan, now=None) -> RenovationProject:

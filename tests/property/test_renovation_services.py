@@ -635,3 +635,17 @@ def test_postgresql_refuses_to_delete_an_append_only_row(recorded, table):
         pytest.skip("SQLite test databases are emptied with DELETE; there the model refuses deletes")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+
+def test_r07_a_survey_of_some_buildings_only_is_not_linked_to_the_project():
+    from tests.factories import BuildingFactory
+    from tests.property.renovation_helpers import closed_survey
+
+    city = renovation_city()
+    project = application(city, submit=True)
+    survey = closed_survey(city.community)
+    survey.buildings.add(BuildingFactory(community=city.community))
+    with pytest.raises(ValidationError, match="部分楼栋"):
+        services.survey_link(actor=city.community_staff, project=project, survey=survey)
+    project.refresh_from_db()
+    assert project.survey is None
