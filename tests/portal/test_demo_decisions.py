@@ -127,7 +127,10 @@ def test_accounts_vote_online_and_the_others_are_entered_with_a_note_a10():
     assert online.exists() and all(b.elector.voter.user_id == b.cast_by_id for b in online)
     assisted = ballots.filter(channel=Ballot.Channel.ASSISTED)
     assert not assisted.filter(note="").exists()
-    assert not assisted.filter(elector__voter__user__isnull=False).exclude(elector__voter__user__username="").exists()
+    # The renovation demo, seeded after the votes, gives each committee chair an account (`<slug>-yeweihui`) to
+    # apply with: a chair the staff assisted had none when the ballot was entered.
+    with_account = assisted.filter(elector__voter__user__isnull=False).exclude(elector__voter__user__username="")
+    assert not with_account.exclude(elector__voter__user__username__endswith="-yeweihui").exists()
     # Ballots lie inside their vote's voting period.
     for decision in OwnersDecision.objects.all():
         times = decision.ballots.values_list("cast_at", flat=True)
