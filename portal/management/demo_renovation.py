@@ -385,7 +385,7 @@ def _site_photo(project, percent: int, alt: str, user):
 
 def _milestones(project, actor, milestones) -> None:
     for kind, day, note in milestones:
-        services.milestone_record(actor=actor, project=project, kind=kind, reached_on=day, note=note)
+        services.milestone_record(actor=actor, project=project, kind=kind, reached_on=day, note=note, now=_at(day, 16))
 
 
 def _receipts(project, actor, receipts) -> None:

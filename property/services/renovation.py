@@ -606,7 +606,11 @@ def _post_publicity(*, actor, project: RenovationProject, milestone: Milestone) 
     return notice
 
 
-def milestone_record(*, actor, project: RenovationProject, kind: str, reached_on: date, note: str) -> Milestone:
+def milestone_record(
+    *, actor, project: RenovationProject, kind: str, reached_on: date, note: str, now=None
+) -> Milestone:
+    """Record a milestone and publish its 公示. ``now`` dates a milestone entered for the past (the demo): the
+    record and its notice then carry that moment instead of today."""
     if not can.may_record_execution(actor, project):
         raise PermissionDenied("只有本区县或市级的项目管理人员可以记录节点")
     note = (note or "").strip()
@@ -623,7 +627,12 @@ def milestone_record(*, actor, project: RenovationProject, kind: str, reached_on
         if refusal:
             _refuse(refusal)
         milestone = Milestone.objects.create(
-            project=project, kind=kind, reached_on=reached_on, note=note[:4000], recorded_by=actor
+            project=project,
+            kind=kind,
+            reached_on=reached_on,
+            note=note[:4000],
+            recorded_by=actor,
+            recorded_at=now or timezone.now(),
         )
         stage = STAGE_AFTER_MILESTONE.get(kind)
         if kind == rules.COMPLETION:
@@ -634,6 +643,8 @@ def milestone_record(*, actor, project: RenovationProject, kind: str, reached_on
         project.save()
         milestone.notice = _post_publicity(actor=actor, project=project, milestone=milestone)
         milestone.save(update_fields=["notice"])
+        if now is not None:
+            NoticePage.objects.filter(pk=milestone.notice.pk).update(first_published_at=now, last_published_at=now)
         audit_record(
             actor=actor,
             community=project.community,

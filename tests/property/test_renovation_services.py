@@ -649,3 +649,23 @@ def test_r07_a_survey_of_some_buildings_only_is_not_linked_to_the_project():
         services.survey_link(actor=city.community_staff, project=project, survey=survey)
     project.refresh_from_db()
     assert project.survey is None
+
+
+def test_a_milestone_entered_for_the_past_dates_its_record_and_its_publicity_notice():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.property.renovation_helpers import annual_plan, ready_for_plan
+
+    city = renovation_city()
+    project = ready_for_plan(city)
+    services.plan_enter(actor=city.city_officer, project=project, plan=annual_plan())
+    day = timezone.localdate() - dt.timedelta(days=40)
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(16)))
+    milestone = services.milestone_record(
+        actor=city.district_officer, project=project, kind=rules.DESIGN, reached_on=day, note="设计方案确定", now=moment
+    )
+    notice = NoticePage.objects.get(pk=milestone.notice_id)
+    assert milestone.recorded_at == moment
+    assert notice.first_published_at == moment and notice.live and notice.is_public
