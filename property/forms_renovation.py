@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model
 
 from property.domain import renovation as rules
 from property.models import FundingSource, RenovationProject
@@ -180,6 +181,63 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].error_messages["invalid_choice"] = _("Choose an item from the list.")
         self.fields["kind"].error_messages["required"] = _("Choose an item from the list.")
+
+
+# Evidence documents (a 三供一业 construction list, the city's S-04 exception): a scan, checked by its first bytes.
+EVIDENCE_TYPES = {"pdf", "jpg", "jpeg", "png"}
+EVIDENCE_SIGNATURES = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG")
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def evidence_upload_clean(upload):
+    """The upload if it really is a PDF, JPG or PNG of at most 10 MB; None if there is none."""
+    if not upload:
+        return None
+    suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if suffix not in EVIDENCE_TYPES or not head.startswith(EVIDENCE_SIGNATURES):
+        raise forms.ValidationError(_("Upload the document as PDF, JPG or PNG."))
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise forms.ValidationError(_("The file may be at most 10 MB."))
+    return upload
+
+
+def evidence_document(*, user, title: str, upload):
+    """Save a checked upload as a Wagtail document (call it in the transaction of the record that cites it)."""
+    if upload is None:
+        return None
+    document = get_document_model()(title=title[:255], file=upload, uploaded_by_user=user)
+    document.file_size = upload.size
+    document.save()
+    return document
+
+
+class ItemExceptionForm(ItemForm):
+    """The city's S-04 exception: a 三供一业 facility claimed again only with a reason and a document, logged."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for the exception (city reviewers only)"),
+        max_length=300,
+        required=False,
+        help_text=_("Only where the facility was not paid with a central subsidy, or the list is wrong (S-04)."),
+    )
+    override_document = forms.FileField(
+        label=_("Document supporting the exception"),
+        required=False,
+        help_text=_("PDF, JPG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def clean_override_document(self):
+        return evidence_upload_clean(self.cleaned_data.get("override_document"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("override_reason", "").strip() and not data.get("override_document"):
+            self.add_error("override_document", _("An exception needs its supporting document."))
+        return data
 
 
 class FundingForm(forms.Form):

@@ -8,6 +8,7 @@ its refusal in Chinese; they change nothing themselves. Every form works without
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -18,7 +19,14 @@ from governance.models import WillingnessSurvey
 from home.permissions import is_bureau_staff, roles_in
 from property import renovation_permissions as can
 from property.domain import renovation as rules
-from property.forms_renovation import ApplicationForm, FundingForm, ItemForm, SurveyLinkForm
+from property.forms_renovation import (
+    ApplicationForm,
+    FundingForm,
+    ItemExceptionForm,
+    ItemForm,
+    SurveyLinkForm,
+    evidence_document,
+)
 from property.models import ApplicationSigner, RenovationItem, RenovationProject, ReviewStep
 from property.services import renovation as svc
 from property.views.common import add_errors, community_or_404, error_text, refuse
@@ -260,13 +268,21 @@ def renovation_items(request, project_id):
     if not can.may_read(request.user, project):
         return _refuse(request, community)
     may_edit = can.may_edit_items(request.user, project)
-    form = ItemForm(request.POST or None) if may_edit else None
+    may_except = community.is_sgyy_compound and can.is_city_reviewer(request.user)
+    form_class = ItemExceptionForm if may_except else ItemForm
+    form = form_class(request.POST or None, request.FILES or None) if may_edit else None
     if request.method == "POST":
         if not may_edit:
             return _refuse(request, community)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            upload = data.pop("override_document", None)
             try:
-                item = svc.item_add(actor=request.user, project=project, **form.cleaned_data)
+                with transaction.atomic():  # a refused item leaves no stray document behind
+                    document = evidence_document(
+                        user=request.user, title=f"{project.title}：S-04例外处理依据", upload=upload
+                    )
+                    item = svc.item_add(actor=request.user, project=project, override_document=document, **data)
             except PermissionDenied as error:
                 return _refuse(request, community, error_text(error))
             except ValidationError as error:

@@ -23,21 +23,17 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from wagtail.documents import get_document_model
 
 from property import renovation_permissions as can
 from property import renovation_queues as selectors
 from property.domain import renovation as rules
+from property.forms_renovation import evidence_document, evidence_upload_clean
 from property.models import AnnualPlan, RenovationProject, SgyyRetrofit
 from property.services import renovation as services
 from property.views.common import add_errors, community_or_404, error_text, refuse
 
 FORBIDDEN_TEMPLATE = "property/renovation/review_forbidden.html"
 Stage = RenovationProject.Stage
-
-LIST_TYPES = {"pdf", "jpg", "jpeg", "png"}
-LIST_SIGNATURES = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG")
-LIST_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _refuse(request, community=None, message=""):
@@ -124,18 +120,7 @@ class SgyyListForm(forms.Form):
         return received_on
 
     def clean_document(self):
-        upload = self.cleaned_data.get("document")
-        if not upload:
-            return None
-        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        upload.seek(0)
-        head = upload.read(8)
-        upload.seek(0)
-        if suffix not in LIST_TYPES or not head.startswith(LIST_SIGNATURES):
-            raise forms.ValidationError(_("Upload the list as PDF, JPG or PNG."))
-        if upload.size > LIST_MAX_BYTES:
-            raise forms.ValidationError(_("The file may be at most 10 MB."))
-        return upload
+        return evidence_upload_clean(self.cleaned_data.get("document"))
 
 
 # ---------------------------------------------------------------- the queue
@@ -321,7 +306,11 @@ def renovation_sgyy(request, community_id):
     if action == "list" and list_form.is_valid():
         try:
             with transaction.atomic():
-                document = _document(request, community, list_form.cleaned_data["document"])
+                document = evidence_document(
+                    user=request.user,
+                    title=f"{community.title}“三供一业”施工改造清单",
+                    upload=list_form.cleaned_data["document"],
+                )
                 services.sgyy_list_record(
                     actor=request.user,
                     community=community,
@@ -343,17 +332,6 @@ def renovation_sgyy(request, community_id):
     }
     bound = retrofit_form.is_bound or list_form.is_bound
     return render(request, "property/renovation/review_sgyy.html", context, status=400 if bound else 200)
-
-
-def _document(request, community, upload):
-    if upload is None:
-        return None
-    document = get_document_model()(
-        title=f"{community.title}“三供一业”施工改造清单", file=upload, uploaded_by_user=request.user
-    )
-    document.file_size = upload.size
-    document.save()
-    return document
 
 
 urlpatterns = [

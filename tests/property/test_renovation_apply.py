@@ -438,3 +438,36 @@ def test_linking_the_communitys_survey_shows_its_result(client, city):
     assert project.survey_id == survey.pk
     html = client.get(url).content.decode()
     assert "79/100户（79.0%）" in html and "未达到80%" in html and "R-07" in html
+
+
+def test_s04_the_city_may_except_a_facility_only_with_a_reason_and_a_document(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents import get_document_model
+
+    from home.models import AuditEntry
+
+    city = renovation_city(is_sgyy_compound=True, former_property_unit="新乡铁路分局")
+    SgyyRetrofit.objects.create(community=city.community, facility=rules.WATER, status="done", central_subsidy=True)
+    project = application(city, submit=True)
+    url = reverse("property:renovation_items", args=[project.pk])
+
+    client.force_login(city.committee)  # the applicants have no exception fields: the reason is ignored
+    assert "例外处理理由" not in client.get(url).content.decode()
+
+    client.force_login(city.city_officer)
+    water = item_data(kind="water_supply", quantity="800", quantity_unit="米")
+    response = client.post(url, {**water, "override_reason": "二次供水泵房不在“三供一业”改造范围内"})
+    assert response.status_code == 400 and "例外处理须附依据文件" in response.content.decode()
+    fake = SimpleUploadedFile("清单.pdf", b"not a pdf at all", content_type="application/pdf")
+    response = client.post(url, {**water, "override_reason": "泵房不在范围内", "override_document": fake})
+    assert response.status_code == 400
+    assert not RenovationItem.objects.exists() and not get_document_model().objects.exists()
+
+    scan = SimpleUploadedFile("清单.pdf", b"%PDF-1.4 list", content_type="application/pdf")
+    response = client.post(url, {**water, "override_reason": "泵房不在范围内", "override_document": scan})
+    assert response.status_code == 302
+    item = RenovationItem.objects.get()
+    assert item.override_reason == "泵房不在范围内" and item.override_document is not None
+    entry = AuditEntry.objects.filter(action="renovation.item_added").latest("pk")
+    assert entry.after["override"] == "泵房不在范围内"
+    assert "S-04例外" in client.get(url).content.decode()
