@@ -3,11 +3,14 @@ from .views import (
     disclosure,
     exports,
     funds,
+    handovers,
     household,
+    management,
     renovation_apply,
     renovation_execution,
     renovation_public,
     renovation_review,
+    repairs,
 )
 
 app_name = "property"
@@ -22,4 +25,7 @@ urlpatterns = [
     *renovation_review.urlpatterns,
     *renovation_execution.urlpatterns,
     *renovation_public.urlpatterns,
+    *management.urlpatterns,
+    *handovers.urlpatterns,
+    *repairs.urlpatterns,
 ]

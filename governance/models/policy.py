@@ -317,6 +317,12 @@ class PolicyQuestion(models.Model):
     )
     title = models.CharField(pgettext_lazy("policy", "Question"), max_length=120)
     details = models.TextField(_("details"), max_length=2000, blank=True)
+    on_behalf_of = models.CharField(
+        _("asked for"),
+        max_length=100,
+        blank=True,
+        help_text=_("The property company a company question is asked for; empty for a resident's question."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -30,6 +30,7 @@ from governance.permissions import (
     can_approve_guidance,
     policy_official_of,
 )
+from governance.signals import policy_question_answered
 from home import permissions as home_permissions
 from home.services.audit import audit_record
 from home.services.notifications import notify
@@ -78,8 +79,9 @@ def _tell_asker(question, title: str, url: str | None = None) -> None:
 
 
 @transaction.atomic
-def question_ask(*, asker, title, details="", community=None, topic=None) -> PolicyQuestion:
-    """A signed-in user asks; a community, if named, must be one the asker belongs to (it decides who answers)."""
+def question_ask(*, asker, title, details="", community=None, topic=None, on_behalf_of="") -> PolicyQuestion:
+    """A signed-in user asks; a community, if named, must be one the asker belongs to (it decides who answers).
+    ``on_behalf_of`` names the property company a company question is asked for (the caller checks the post)."""
     if asker is None or not asker.is_authenticated:
         raise PermissionDenied(_("Sign in to ask a question."))
     title = _clean_text(title, label=pgettext("policy", "Question"), minimum=TITLE_MIN, maximum=TITLE_MAX)
@@ -89,7 +91,7 @@ def question_ask(*, asker, title, details="", community=None, topic=None) -> Pol
     if topic is not None and not PolicyTopic.objects.filter(pk=topic.pk).exists():
         raise ValidationError(_("Choose one of the listed topics."))
     question = PolicyQuestion.objects.create(
-        asker=asker, title=title, details=details, community=community, topic=topic
+        asker=asker, title=title, details=details, community=community, topic=topic, on_behalf_of=on_behalf_of[:100]
     )
     audit_record(actor=asker, community=community, action="policy_question.ask", target=question)
     return question
@@ -184,6 +186,7 @@ def answer_save(*, actor, question: PolicyQuestion, text, cited_documents=()) ->
         after={"status": question.status, "answer": text, "cited": [d.pk for d in documents]},
     )
     _tell_asker(question, _("Your policy question was answered") if not revising else _("The answer was updated"))
+    policy_question_answered.send(sender=PolicyQuestion, question=question)
     return question
 
 

@@ -370,8 +370,18 @@ class SgyyRetrofit(models.Model):
         PROPERTY_MGMT = rules.PROPERTY_MGMT, _("property management")
 
     class Status(models.TextChoices):
+        NONE = "none", _("no retrofit")
         SCHEDULED = "scheduled", _("retrofit scheduled")
         DONE = "done", _("retrofit done")
+
+    class HandoverStatus(models.TextChoices):
+        NOT_STARTED = "not_started", _("not yet handed over")
+        AGREED = "agreed", _("handover agreement signed")
+        TRANSFERRED = "transferred", _("handed over")
+
+    class Order(models.TextChoices):
+        RETROFIT_FIRST = "retrofit_first", _("retrofit first, then hand over")
+        HANDOVER_FIRST = "handover_first", _("hand over first, then retrofit")
 
     community = models.ForeignKey("home.CommunityPage", on_delete=models.PROTECT, related_name="sgyy_retrofits")
     facility = models.CharField(_("facility"), max_length=20, choices=Facility.choices)
@@ -379,6 +389,14 @@ class SgyyRetrofit(models.Model):
     receiving_unit = models.CharField(_("receiving unit"), max_length=100, blank=True)
     scope = models.CharField(_("what was renovated"), max_length=300, blank=True)
     central_subsidy = models.BooleanField(_("paid with a central subsidy"), default=True)
+    # S-06, P-11: the handover of this facility to the receiving utility or company.
+    handover_status = models.CharField(
+        _("handover"), max_length=20, choices=HandoverStatus.choices, default=HandoverStatus.NOT_STARTED
+    )
+    order = models.CharField(_("order"), max_length=20, choices=Order.choices, blank=True)
+    agreement_on = models.DateField(_("handover agreement signed on"), null=True, blank=True)
+    transferred_on = models.DateField(_("assets transferred on"), null=True, blank=True)
+    metered_per_household = models.BooleanField(_("metered and controlled per household"), default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "facility"], name="uniq_sgyy_facility")]

@@ -103,7 +103,11 @@ def survey_result(survey: WillingnessSurvey | None) -> rules.SurveyResult | None
 def sgyy_claimed_facilities(community) -> set[str]:
     """S-04: facilities renovated or scheduled under 三供一业 with a central subsidy."""
     return set(
-        SgyyRetrofit.objects.filter(community=community, central_subsidy=True).values_list("facility", flat=True)
+        SgyyRetrofit.objects.filter(
+            community=community,
+            central_subsidy=True,
+            status__in=(SgyyRetrofit.Status.SCHEDULED, SgyyRetrofit.Status.DONE),
+        ).values_list("facility", flat=True)
     )
 
 
