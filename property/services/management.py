@@ -364,6 +364,12 @@ def contract_record(
     if renews is not None and renews.community_id != community.pk:
         _refuse("续签的合同不是本小区的合同。", "renews")
     rates = _clean_rates(fee_rates)
+    in_force = ServiceContract.objects.select_for_update().filter(
+        community=community, status=ServiceContract.Status.IN_FORCE
+    )
+    if renews is None:
+        # The same company's next contract continues the one in force: it is its renewal.
+        renews = in_force.filter(company=company).order_by("-starts_on").first()
     contract = ServiceContract.objects.create(
         community=community,
         company=company,
@@ -378,20 +384,18 @@ def contract_record(
         renews=renews,
         created_by=actor,
     )
-    if renews is not None:
-        ServiceContract.objects.filter(pk=renews.pk).update(status=ServiceContract.Status.ENDED, ended_on=starts_on)
-    for other in ServiceContract.objects.filter(community=community, status=ServiceContract.Status.IN_FORCE).exclude(
-        pk=contract.pk
-    ):
-        if other.pk != getattr(renews, "pk", None) and other.company_id != company.pk:
-            other.status, other.ended_on = ServiceContract.Status.ENDED, starts_on
-            other.save(update_fields=["status", "ended_on"])
+    # One contract is in force: the new one ends the one it renews and any other company's.
+    in_force.exclude(pk=contract.pk).update(status=ServiceContract.Status.ENDED, ended_on=starts_on)
     reference = f"物业服务合同（{signed_on:%Y年%-m月%-d日}签订，{company.name}）"
     day_before = starts_on - timezone.timedelta(days=1)
     for row in rates:
-        current = FeeSchedule.objects.filter(
-            community=community, fund="property_fees", unit_kind=row.unit_kind, valid_until__isnull=True
-        ).first()
+        # The rate in force on the start day: open-ended, or a former contract's rate running to its own end.
+        current = (
+            FeeSchedule.objects.filter(community=community, fund="property_fees", unit_kind=row.unit_kind)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=starts_on))
+            .order_by("-valid_from")
+            .first()
+        )
         if current is not None and current.valid_from <= day_before:
             ledger.schedule_end(actor=actor, schedule=current, valid_until=day_before)
         schedule = ledger.schedule_create(
@@ -469,6 +473,8 @@ def contract_notice_give(
         _refuse("合同已经终止。")
     if kind == rules.OWNERS_DISMISS:
         _approving_question(approving_question, contract.community, purpose="解聘物业服务企业")
+        if approving_question.pk == contract.approving_question_id:
+            _refuse("所选表决是选聘本企业的决定；解聘须另经业主共同决定（V-13）。", "approving_question")
     problem = rules.notice_problem(
         kind,
         given_on=given_on,
@@ -496,7 +502,15 @@ def contract_notice_give(
         after={"kind": kind, "given_on": str(given_on), "effective_on": str(effective_on)},
     )
     url = reverse("property:management", args=[contract.community_id])
-    for user in _committee_users(contract.community):
+    recipients = set(_committee_users(contract.community))
+    if kind == rules.COMPANY_NON_RENEWAL:  # P-02 Henan art. 51: the company also reports it to the sub-district
+        recipients |= set(
+            get_user_model().objects.filter(
+                groups__community_role__community=contract.community,
+                groups__community_role__role=Role.COMMUNITY_STAFF,
+            )
+        )
+    for user in recipients:
         notify(recipient=user, title=f"物业服务合同终止通知：{notice.get_kind_display()}", url=url)
     return notice
 
@@ -596,6 +610,9 @@ def _require_open_handover(actor, handover: Handover) -> None:
         raise PermissionDenied("您不是这次移交的参与方。")
     if handover.status != Handover.Status.OPEN:
         _refuse("移交已签字确认，清单不能再修改；未结清事项请办理结清。")
+    # Every party signs the same checklist: once one has signed, changing it would change what that party signed.
+    if handover.signatures.exists():
+        _refuse("已有一方签字，查验清单不能再修改；签字确认后，未结清事项可办理结清。")
 
 
 @transaction.atomic
@@ -664,6 +681,8 @@ def handover_item_acknowledge(*, actor, item: HandoverItem) -> HandoverItem:
     handover = item.handover
     if handover.status != Handover.Status.OPEN:
         _refuse("移交已签字确认。")
+    if handover.signatures.exists():
+        _refuse("已有一方签字，查验清单不能再修改。")
     if not can.can_acknowledge_for_incoming(actor, handover):
         raise PermissionDenied("只有承接方可以确认知悉缺失或有缺陷的事项。")
     if item.state not in rules.OPEN_STATES:
