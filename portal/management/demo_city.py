@@ -518,6 +518,29 @@ def _with_owner(community: CommunitySpec, claim: ClaimSpec, owner: PersonSpec) -
     return replace(community, buildings=buildings)
 
 
+# The two small compounds bundled with 铁路新村 (铁西街道): no company of their own, so the sub-district's
+# community committee guarantees one company for all three (the property-management demo). Built from a seed of
+# their own so that adding them changed none of the city's other households or accounts.
+BUNDLED_NEIGHBOURS = (
+    (
+        "hepinglu-jiwuduan",
+        "和平路机务段宿舍",
+        "卫滨区和平路北段52号",
+        1982,
+        "<p>和平路机务段宿舍原为铁路机务段职工宿舍，两栋楼，规模小、无物业服务企业，现与铁路新村连片打包，"
+        "由社区兜底引入物业服务。</p>",
+    ),
+    (
+        "tiexi-liangzhan",
+        "铁西粮站家属院",
+        "卫滨区铁西街道粮站街9号",
+        1985,
+        "<p>铁西粮站家属院原为粮站职工家属院，两栋楼，与铁路新村、和平路机务段宿舍连片打包管理。</p>",
+    ),
+)
+NEIGHBOUR_SEED = 20261209
+
+
 def build_city(seed: int = SEED) -> City:
     builder = _CityBuilder(seed)
     communities = []
@@ -554,6 +577,23 @@ def build_city(seed: int = SEED) -> City:
             )
         )
     accounts = _accounts(builder)
+    neighbour_builder = _CityBuilder(NEIGHBOUR_SEED)
+    for slug, title, address, year, intro in BUNDLED_NEIGHBOURS:
+        communities.append(
+            CommunitySpec(
+                key=slug,
+                title=title,
+                slug=slug,
+                district="卫滨区",
+                sub_district="铁西街道",
+                address=address,
+                year_built=year,
+                management_mode="bundled",
+                renovation_status="not_planned",
+                intro=intro,
+                buildings=neighbour_builder.buildings(DISTRICT_CODES["卫滨区"], _Layout(2, 2, 5, 2, (40, 62))),
+            )
+        )
     owner = next(a for a in accounts if a.username == "owner")
     owner_person = PersonSpec(owner.full_name, owner.phone.removeprefix("+86"), owner.id_number)
     communities = [

@@ -39,6 +39,8 @@ STAFF = {
     "pingyuan-lu": ("宋晓燕", "+8613700000303"),
     "renmin-xilu": ("冯涛", "+8613700000304"),
     "xinhua-yuan": ("何丽萍", "+8613700000305"),
+    "hepinglu-jiwuduan": ("许文斌", "+8613700000306"),
+    "tiexi-liangzhan": ("曹玉兰", "+8613700000307"),
 }
 RESIDENT_ACCOUNTS = 4
 AGENDA_MEETING_SLUG = "meeting-4"

@@ -21,8 +21,9 @@ MAX_QUERIES = {
     "home": 20,  # +3 (issue 7): latest guidance, latest answers, whether the user answers policy questions;
     # +1 (issue 8): whether the user reviews renovation applications (the queue link)
     "index": 18,
-    "community": 26,  # +1 each: latest notices (3), open topics (4), open votes (5), latest statements (6),
-    # the renovation card (issue 8: the latest readable project; its milestone only when there is one)
+    "community": 28,  # +1 each: latest notices (3), open topics (4), open votes (5), latest statements (6),
+    # the renovation card (issue 8: the latest readable project; its milestone only when there is one);
+    # +2 (issue 9): the management card's open period with its company, and the open handover items
     "residents": 13,  # +1 (issue 3): the residents' notices, one query whatever their number
 }
 

@@ -38,6 +38,7 @@ from portal.management.demo_city import DEMO_PASSWORD, AccountSpec, City, Commun
 from portal.management.demo_decisions import seed_decisions
 from portal.management.demo_discussions import seed_discussions
 from portal.management.demo_fees import seed_fees
+from portal.management.demo_management import seed_management
 from portal.management.demo_meetings import seed_meetings
 from portal.management.demo_notices import seed_notices
 from portal.management.demo_policy import seed_policy
@@ -79,7 +80,8 @@ class Command(BaseCommand):
             # Governance on top of the registry: bodies first (meetings need their members), then notices, then
             # the 议事厅 (its committee puts a topic on a meeting's agenda), then the owners' votes (cast online by
             # the residents' accounts the 议事厅 seed creates, entered by the committee or the community staff) and
-            # the renovation willingness survey (answered online by those accounts too).
+            # the renovation willingness survey (answered online by those accounts too); property management last (its
+            # contracts rest on the owners' votes and end the fees demo's rates, its repairs need residents' accounts).
             parts = (
                 seed_bodies,
                 seed_meetings,
@@ -90,6 +92,7 @@ class Command(BaseCommand):
                 seed_fees,
                 seed_policy,
                 seed_renovation,
+                seed_management,
             )
             for seed_part in parts:
                 with transaction.atomic():
