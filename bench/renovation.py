@@ -18,13 +18,11 @@ query counts; exits 1 when a median misses its target (TARGET_MS).
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -55,37 +53,7 @@ MILESTONES_BY_STAGE = {
 }
 
 
-def setup_django(workdir: Path) -> str:
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-    import importlib
-
-    import django
-
-    module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
-    module.MEDIA_ROOT = workdir / "media"
-    module.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-    django.setup()
-    import logging
-
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-    logging.disable(logging.INFO)
-    return settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-
-
-@contextmanager
-def timer(into: list):
-    start = time.perf_counter()
-    yield
-    into.append((time.perf_counter() - start) * 1000)
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+from harness import percentile, setup_django, timer  # noqa: E402  (bench/ is on sys.path)
 
 
 def build(args) -> int:

@@ -3,50 +3,25 @@ company assigns, starts and finishes; the resident who filed confirms with a rat
 The forms parse; property.services.management decides."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image as PILImage
-from wagtail.images import get_image_model
 
 from property.models import RepairRequest
+from property.pictures import picture_clean, picture_save
 
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 MAX_PHOTOS = 3
 PHOTO_ACCEPT = "image/jpeg,image/png"
 
 
 def repair_photo_clean(upload):
-    """The upload if it is a JPEG or PNG picture of at most 8 MB (checked by Pillow, as issue 8's progress photos
-    are); None if there is none."""
-    if not upload:
-        return None
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(_("The photo is larger than 8 MB."))
-    try:
-        upload.seek(0)
-        with PILImage.open(upload) as picture:
-            picture.verify()
-            image_format = picture.format
-    except Exception as error:  # Pillow raises many kinds on a file that is not a picture
-        raise ValidationError(_("This file is not a picture.")) from error
-    finally:
-        upload.seek(0)
-    if image_format not in PHOTO_FORMATS:
-        raise ValidationError(_("Only JPEG or PNG pictures can be uploaded."))
-    upload.image_format = image_format
-    return upload
+    """The upload if it is a JPEG or PNG picture of at most 8 MB; None if there is none."""
+    return picture_clean(upload, formats=PHOTO_FORMATS, refusal=_("Only JPEG or PNG pictures can be uploaded."))
 
 
 def repair_image(upload, *, title: str, user):
     """A Wagtail image from a checked upload (call it inside the transaction of the request that cites it)."""
-    upload.name = f"repair.{PHOTO_FORMATS[upload.image_format]}"
-    image = get_image_model()(title=title[:255], file=upload, uploaded_by_user=user)
-    if hasattr(image, "description"):
-        image.description = title[:255]
-    image.save()
-    return image
+    return picture_save(upload, stem="repair", title=title, user=user)
 
 
 class RepairForm(forms.Form):

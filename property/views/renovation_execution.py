@@ -16,17 +16,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from PIL import Image as PILImage
-from wagtail.images import get_image_model
 
 from property import renovation_permissions as can
 from property.domain import renovation as rules
 from property.models import CostSharePlan, FundingSource, Milestone, RenovationProject
+from property.pictures import picture_clean, picture_save
 from property.services import renovation as services
 from property.views.common import add_errors, error_text, refuse
 
 FORBIDDEN_TEMPLATE = "property/renovation/project_forbidden.html"
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
@@ -76,24 +74,11 @@ class ProgressForm(forms.Form):
     )
 
     def clean_photo(self):
-        upload = self.cleaned_data.get("photo")
-        if not upload:
-            return None
-        if upload.size > PHOTO_MAX_BYTES:
-            raise ValidationError(_("The photo is larger than 8 MB."))
-        try:
-            upload.seek(0)
-            with PILImage.open(upload) as picture:
-                picture.verify()
-                image_format = picture.format
-        except Exception as error:  # Pillow raises many kinds on a file that is not a picture
-            raise ValidationError(_("This file is not a picture.")) from error
-        finally:
-            upload.seek(0)
-        if image_format not in PHOTO_FORMATS:
-            raise ValidationError(_("Only JPEG, PNG, WebP or GIF pictures can be uploaded."))
-        upload.image_format = image_format
-        return upload
+        return picture_clean(
+            self.cleaned_data.get("photo"),
+            formats=PHOTO_FORMATS,
+            refusal=_("Only JPEG, PNG, WebP or GIF pictures can be uploaded."),
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -161,13 +146,7 @@ def renovation_milestone(request, project_id):
 
 def _make_image(upload, *, title: str, alt: str, user):
     """A wagtail Image from a checked upload, in the root collection."""
-    image_model = get_image_model()
-    upload.name = f"renovation-progress.{PHOTO_FORMATS[upload.image_format]}"
-    image = image_model(title=title[:255], file=upload, uploaded_by_user=user)
-    if hasattr(image, "description"):
-        image.description = alt[:255]
-    image.save()
-    return image
+    return picture_save(upload, stem="renovation-progress", title=title, user=user, description=alt)
 
 
 @require_http_methods(["GET", "POST"])
