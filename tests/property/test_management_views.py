@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -504,3 +505,32 @@ def test_bureau_staff_see_the_registry_in_the_admin_and_staff_only_read_only(cli
     post = CompanyStaff.objects.get(user=manager)
     assert client.get(reverse("wagtailsnippets_property_companystaff:inspect", args=[post.pk])).status_code == 200
     assert client.get(reverse("wagtailsnippets_property_managementbundle:add")).status_code in (302, 403)
+
+
+def test_a_company_deactivated_in_the_admin_loses_its_staffs_access_and_regains_it():
+    mc, company, manager, repairer, _contract = setting()
+    assert CommunityRole.objects.filter(community=mc.community, role=Role.PROPERTY_STAFF, group__user=manager).exists()
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse("wagtailsnippets_property_propertycompany:edit", args=[company.pk])
+    fields = {
+        "name": company.name,
+        "credit_code": company.credit_code,
+        "legal_representative": company.legal_representative,
+        "registered_address": company.registered_address,
+        "licence_valid_until": "",
+        "contact_name": company.contact_name,
+        "contact_phone": company.contact_phone,
+        "service_phone": company.service_phone,
+    }
+    response = client.post(url, fields)  # "active" unticked
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    company.refresh_from_db()
+    assert not company.active
+
+    def has_role(user):
+        return CommunityRole.objects.filter(community=mc.community, role=Role.PROPERTY_STAFF, group__user=user).exists()
+
+    assert not has_role(manager) and not has_role(repairer)
+    assert client.post(url, {**fields, "active": "on"}).status_code == 302
+    assert has_role(manager) and has_role(repairer)
