@@ -311,7 +311,7 @@ def _xinhua(community, companies, staff, stdout) -> bool:
         approving_question=question,
         scope=SCOPE,
         standards=STANDARDS,
-        starts_on=_first_of_next_month(today),
+        starts_on=_ago(20),  # at the fees already charged: the contract goes on with those schedules
         ends_on=ends_on,
         signed_on=_ago(25),  # P-01: due for filing 15 days later; the company has not filed it
         fee_rates=_rates(
@@ -361,6 +361,16 @@ def _developer_handover(community, contract, staff) -> None:
                 state=rules.MISSING,
                 promised_on=_ago(5),
                 note="建设单位档案室未找到原件，承诺向城建档案馆调取复制后补交",
+            )
+            services.handover_item_acknowledge(actor=manager, item=HandoverItem.objects.get(pk=item.pk))
+        elif item.code == "equipment_docs":
+            # Still open after sign-off: it stays on the community page until the developer delivers it (P-05).
+            services.handover_item_check(
+                actor=manager,
+                item=item,
+                state=rules.MISSING,
+                promised_on=_today() + timedelta(days=30),
+                note="二次供水设备和电梯的维护保养记录不全，建设单位承诺向原维保单位调取后补交",
             )
             services.handover_item_acknowledge(actor=manager, item=HandoverItem.objects.get(pk=item.pk))
         else:

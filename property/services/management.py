@@ -396,6 +396,18 @@ def contract_record(
             .order_by("-valid_from")
             .first()
         )
+        if (
+            current is not None
+            and current.valid_until is None
+            and current.valid_from <= starts_on
+            and (current.basis, current.rate) == (row.basis, row.rate)
+        ):
+            # The contract keeps the rate already charged (a renewal at the same fee, or a contract recorded after
+            # it began): the schedule goes on, months already charged stay as they are.
+            ContractFeeRate.objects.create(
+                contract=contract, unit_kind=row.unit_kind, basis=row.basis, rate=row.rate, schedule=current
+            )
+            continue
         if current is not None and current.valid_from <= day_before:
             ledger.schedule_end(actor=actor, schedule=current, valid_until=day_before)
         schedule = ledger.schedule_create(

@@ -6,6 +6,7 @@ command's own steps, then the management seed twice — once for the whole modul
 at the end.
 """
 
+import datetime
 import io
 from dataclasses import replace
 from decimal import Decimal
@@ -185,7 +186,10 @@ def test_xiangyang_contract_in_force_with_rates_filed_on_time_and_approved_by_th
     assert contract.filed_on and not rules.filing_overdue(contract.signed_on, contract.filed_on, timezone.localdate())
     rates = {r.unit_kind: r.rate for r in contract.fee_rates.select_related("schedule")}
     assert rates == {"residence": Decimal("0.85"), "special_space": Decimal("60")}
-    assert all(r.schedule.valid_from == contract.starts_on for r in contract.fee_rates.all())
+    # A renewal at the fees in force: the fees demo's schedules go on (no new rate from the renewal's start).
+    assert {r.schedule.approval_reference for r in contract.fee_rates.select_related("schedule")} == {
+        s.approval_reference for s in FeeSchedule.objects.filter(community=contract.community, valid_until=None)
+    }
 
 
 def test_xinhua_contract_not_filed_overdue_and_reminded_near_its_renewal_deadline():
@@ -198,6 +202,10 @@ def test_xinhua_contract_not_filed_overdue_and_reminded_near_its_renewal_deadlin
     assert rules.renewal_reminder_from(contract.ends_on) <= today <= contract.renewal_decision_deadline
     assert contract.renewal_reminded_on == today
     assert Notification.objects.filter(title__contains="物业服务合同将于", recipient__username="xinhua-yuan-yeweihui")
+    # Begun before it was recorded, at the fees already charged: it goes on with the fees demo's schedules.
+    assert contract.starts_on < today
+    kept = {r.schedule.valid_from for r in contract.fee_rates.select_related("schedule")}
+    assert kept == {datetime.date(2026, 1, 1), datetime.date(2021, 1, 1)}
 
 
 def test_pingyuan_self_management_plan_p10():
@@ -220,14 +228,18 @@ def test_bundle_of_three_small_communities_of_one_sub_district():
     assert manager.groups.filter(community_role__role="property_staff").count() == 3
 
 
-def test_completed_developer_handover_with_the_missing_item_delivered_later():
+def test_completed_developer_handover_with_one_missing_item_delivered_later_and_one_still_open():
     handover = Handover.objects.get(community__slug="xinhua-yuan", kind=rules.DEVELOPER_TO_COMPANY)
     assert handover.status == Handover.Status.SIGNED and handover.filed_on
     assert set(handover.signatures.values_list("party", flat=True)) == set(rules.SIGNING_PARTIES)
     assert handover.signatures.get(party=rules.OUTGOING).scan is not None
-    missing = handover.items.get(state=rules.MISSING)
-    assert missing.label == "地下管网竣工图" and missing.acknowledged_at and missing.closed_at and missing.closing_note
-    assert not any(item.is_open for item in handover.items.all())
+    missing = {item.label: item for item in handover.items.filter(state=rules.MISSING)}
+    assert all(item.acknowledged_at for item in missing.values())
+    delivered = missing["地下管网竣工图"]
+    assert delivered.closed_at and delivered.closing_note and not delivered.is_open
+    still_open = missing["设施设备安装、使用和维护保养等技术资料"]
+    assert still_open.is_open and still_open.promised_on > timezone.localdate()
+    assert len(missing) == 2
 
 
 def test_open_sgyy_handover_at_the_railway_compound():
@@ -299,7 +311,10 @@ def test_community_card_of_the_demo_in_two_queries_and_the_open_items(django_ass
     tielu = _community("tielu-xincun")
     html = _card(AnonymousUser(), tielu)
     assert "新乡市和顺物业服务有限公司" in html and BUNDLE_GUARANTOR in html
-    assert "地下管网竣工图" in html  # the open 三供一业 handover's missing items stay on the page
+    assert "地下管网竣工图" not in html  # the 三供一业 handover is still being inspected: its parties' working paper
+    html = _card(AnonymousUser(), _community("xinhua-yuan"))
+    assert "设施设备安装、使用和维护保养等技术资料" in html  # open after sign-off: on the page until closed (P-05)
+    assert "地下管网竣工图" not in html  # delivered and closed
     assert reverse("property:repair_new", args=[tielu.pk]) not in html
     staff = User.objects.get(username="tielu-xincun-staff")
     assert reverse("property:sgyy_handover", args=[tielu.pk]) in _card(staff, tielu)

@@ -130,6 +130,43 @@ def test_recorded_contract_feeds_fees_opens_the_market_period_and_gives_access()
         assert not has_staff_role(user, other.community)
 
 
+def test_a_contract_at_the_rate_already_charged_keeps_its_schedule_and_a_new_rate_cannot_rewrite_charged_months():
+    """Recorded after it began, a contract at the fee already charged goes on with that schedule; one at another fee
+    from a month already charged is refused and writes nothing (the ledger's months are not rewritten)."""
+    mc = managed_community()
+    company, *_ = company_with_staff()
+    month = TODAY().replace(day=1)
+    charged = ledger.schedule_create(
+        actor=mc.committee,
+        community=mc.community,
+        unit_kind="residence",
+        rate=Decimal("0.60"),
+        valid_from=month - datetime.timedelta(days=400),
+        approval_reference="原业主大会决定",
+    )
+    ledger.charges_run(actor=mc.committee, community=mc.community, period=month)
+    starts = month - datetime.timedelta(days=10)
+
+    question = passed_manager_vote(mc.community)
+    with pytest.raises(ValidationError, match="已按该标准出账"):
+        contract_in_force(
+            mc,
+            company,
+            approving_question=question,
+            starts_on=starts,
+            fee_rates=[services.FeeRateInput("residence", "per_m2", Decimal("0.70"))],
+        )
+    assert not ServiceContract.objects.filter(community=mc.community).exists()
+    assert not ManagementPeriod.objects.filter(community=mc.community).exists()
+    assert FeeSchedule.objects.filter(community=mc.community).count() == 1
+
+    contract = contract_in_force(mc, company, approving_question=question, starts_on=starts)
+    assert contract.fee_rates.get().schedule == charged
+    charged.refresh_from_db()
+    assert charged.valid_until is None
+    assert FeeSchedule.objects.filter(community=mc.community).count() == 1
+
+
 def test_a_new_company_replaces_the_old_ones_access():
     mc = managed_community()
     first, first_manager, first_repairer = company_with_staff()
