@@ -120,7 +120,10 @@ class NoticeForm(forms.Form):
         label=_("Owners' vote to dismiss"),
         queryset=PropertyCompany.objects.none(),
         required=False,
-        help_text=_("Required for a dismissal by the owners (Civil Code art. 278(1)(4))."),
+        help_text=_(
+            "Required when the owners end the contract: a dismissal, or ending an indefinite-term contract (Civil Code "
+            "art. 278(1)(4))."
+        ),
     )
 
     def __init__(self, *args, community, kinds, **kwargs):

@@ -483,7 +483,12 @@ def contract_notice_give(
         raise PermissionDenied("您不能代表这一方发出终止通知。")
     if contract.status != ServiceContract.Status.IN_FORCE:
         _refuse("合同已经终止。")
-    if kind == rules.OWNERS_DISMISS:
+    # The owners end a contract only by their joint decision (art. 278(1)(4)): a dismissal, and an indefinite-term
+    # contract ended from the owners' side (art. 948), cite the vote.
+    owners_side = kind == rules.OWNERS_DISMISS or (
+        kind == rules.INDEFINITE_END and not can.is_company_manager_of(actor, contract.company)
+    )
+    if owners_side:
         _approving_question(approving_question, contract.community, purpose="解聘物业服务企业")
         if approving_question.pk == contract.approving_question_id:
             _refuse("所选表决是选聘本企业的决定；解聘须另经业主共同决定（V-13）。", "approving_question")

@@ -366,12 +366,23 @@ def test_indefinite_end_after_the_term_ran_out_p02():
             given_on=TODAY(),
             effective_on=TODAY() + datetime.timedelta(days=61),
         )
+    # From the owners' side it needs their joint decision (art. 278(1)(4)), as a dismissal does.
+    with pytest.raises(ValidationError):
+        services.contract_notice_give(
+            actor=mc.committee,
+            contract=contract,
+            kind=rules.INDEFINITE_END,
+            given_on=TODAY(),
+            effective_on=rules.earliest_effective(rules.INDEFINITE_END, TODAY()),
+        )
+    assert not contract.notices.exists()
     services.contract_notice_give(
         actor=mc.committee,
         contract=contract,
         kind=rules.INDEFINITE_END,
         given_on=TODAY(),
         effective_on=rules.earliest_effective(rules.INDEFINITE_END, TODAY()),
+        approving_question=passed_manager_vote(mc.community, text="解聘物业服务企业"),
     )
 
 
