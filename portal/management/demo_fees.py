@@ -138,6 +138,20 @@ TARIFFS = {
             "铁西街道连片打包物业服务协议第四条：物业服务费每月每平方米0.35元（政府指导价一级），由社区代收",
         ),
     ),
+    # The two small compounds bundled with 铁路新村 pay what it pays, under the same agreement.
+    **{
+        slug: (
+            Rate(
+                RESIDENCE,
+                Decimal("0.35"),
+                Basis.PER_M2,
+                date(2018, 1, 1),
+                None,
+                "铁西街道连片打包物业服务协议第四条：物业服务费每月每平方米0.35元（政府指导价一级），由社区代收",
+            ),
+        )
+        for slug in ("hepinglu-jiwuduan", "tiexi-liangzhan")
+    },
     "renmin-xilu": (
         Rate(
             RESIDENCE,
@@ -188,6 +202,8 @@ PROFILES = {
     "pingyuan-lu": Profile(0.60, 0.03, 0.01, 0.06, 0.04, 0.02, 0.60),
     "tielu-xincun": Profile(0.55, 0.0, 0.0, 0.08, 0.08, 0.15, 0.85),
     "renmin-xilu": Profile(0.55, 0.0, 0.0, 0.10, 0.08, 0.13, 0.80),
+    "hepinglu-jiwuduan": Profile(0.55, 0.0, 0.0, 0.08, 0.08, 0.15, 0.85),
+    "tiexi-liangzhan": Profile(0.55, 0.0, 0.0, 0.08, 0.08, 0.15, 0.85),
     "jiankangli": Profile(0.60, 0.0, 0.0, 0.08, 0.08, 0.14, 0.90),
 }
 COMMITTEE_KINDS = ("owners_committee", "property_mgmt_committee", "residents_committee_self_mgmt")
