@@ -178,6 +178,10 @@ def seed_management(stdout) -> None:
         + "，".join(f"{label} {n}" for label, n in modes.items() if n)
         + f"；报修 {RepairRequest.objects.count()} 件。"
     )
+    stdout.write("  物业服务企业账户（密码同其他演示账户）：")
+    for key, username, name, _phone, title, _manager in STAFF:
+        company = COMPANIES[key]["name"]
+        stdout.write(f"    {company} {title} {name}：{staff[username].phone}（用户名 {username}）")
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
