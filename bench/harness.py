@@ -1,5 +1,6 @@
-"""What the in-process benchmarks share: Django set up on a scratch database in a work folder, a timer and a
-percentile. Run from the benchmark scripts (``python bench/<name>.py``), whose folder is then on sys.path."""
+"""What the in-process benchmarks share: Django set up on a scratch database in a work folder, a timer, a
+percentile and a page fetched and timed. Run from the benchmark scripts (``python bench/<name>.py``), whose folder
+is then on sys.path."""
 
 import os
 import time
@@ -40,3 +41,20 @@ def timer(into: list):
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure_page(client, url: str, repeat: int) -> tuple[list[float], int]:
+    """One unmeasured warm-up (which must answer 200), then ``repeat`` timed fetches: (timings in ms, queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    timings, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            with timer(timings):
+                client.get(url)
+        queries = len(captured)
+    return timings, queries

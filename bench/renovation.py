@@ -53,7 +53,7 @@ MILESTONES_BY_STAGE = {
 }
 
 
-from harness import percentile, setup_django, timer  # noqa: E402  (bench/ is on sys.path)
+from harness import measure_page, percentile, setup_django, timer  # noqa: E402  (bench/ is on sys.path)
 
 
 def build(args) -> int:
@@ -192,22 +192,6 @@ def build(args) -> int:
         f" {len(receipts)} receipts, {len(steps)} review steps, {len(milestones)} milestones, {len(reports)} reports"
     )
     return showcase.pk
-
-
-def measure_page(client, url: str, repeat: int) -> tuple[list[float], int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    timings, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            with timer(timings):
-                client.get(url)
-        queries = len(captured)
-    return timings, queries
 
 
 def main() -> int:

@@ -39,7 +39,7 @@ TARGET_MS = {
 STATUSES = [("submitted", 8), ("assigned", 6), ("in_progress", 6), ("done", 10), ("closed", 65), ("cancelled", 5)]
 
 
-from harness import percentile, setup_django, timer  # noqa: E402  (bench/ is on sys.path)
+from harness import measure_page, percentile, setup_django, timer  # noqa: E402  (bench/ is on sys.path)
 
 
 def build(args):
@@ -120,22 +120,6 @@ def build(args):
     showcase = RepairRequest.objects.filter(community=first, filed_by=resident).order_by("pk").first()
     print(f"  {args.requests} requests over {args.communities} communities")
     return first, company, resident, manager, committee, showcase
-
-
-def measure_page(client, url: str, repeat: int) -> tuple[list[float], int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    response = client.get(url)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    timings, queries = [], 0
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            with timer(timings):
-                client.get(url)
-        queries = len(captured)
-    return timings, queries
 
 
 def main() -> int:

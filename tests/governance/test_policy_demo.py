@@ -7,7 +7,6 @@ twice — once for the whole module, inside a transaction rolled back at the end
 
 import io
 import time
-from dataclasses import replace
 
 import pytest
 from django.conf import settings
@@ -28,9 +27,9 @@ from governance.models import (
 from home.models import AuditEntry, Notification, Person
 from home.search import search_pages
 from portal.management import demo_city
-from portal.management.commands.seed_demo import Command
 from portal.management.demo_city import _Layout
 from portal.management.demo_policy import DOCUMENTS, DRAFT, QUESTIONS, seed_policy
+from tests.portal.small_city import seed_small_city
 
 User = get_user_model()
 COUNTED = (
@@ -62,17 +61,7 @@ def _counts() -> dict[str, int]:
 
 
 def _small_city(monkeypatch):
-    rows = [(*row[:11], SMALL[row[0]], row[12]) for row in demo_city.COMMUNITIES]
-    monkeypatch.setattr(demo_city, "COMMUNITIES", tuple(rows))
-    city = demo_city.build_city()
-    accounts = tuple(a if a.username != "newcomer" else replace(a, claim=None) for a in city.accounts)
-    city = replace(city, accounts=accounts)
-    command = Command(stdout=io.StringIO())
-    index = command._site_pages(city)
-    sub_districts = command._districts(city)
-    pages = {spec.key: command._community(spec, index, sub_districts) for spec in city.communities}
-    users = {spec.username: command._account(spec, pages) for spec in city.accounts}
-    command._claims(city, pages, users)
+    seed_small_city(monkeypatch, SMALL)
 
 
 @pytest.fixture(scope="module")

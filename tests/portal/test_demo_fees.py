@@ -7,7 +7,6 @@ once for the whole module, inside a transaction rolled back at the end.
 """
 
 import io
-from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -17,8 +16,6 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from home.models import AuditEntry, CommunityPage, Notification, Residency
-from portal.management import demo_city
-from portal.management.commands.seed_demo import Command
 from portal.management.demo_bodies import seed_bodies
 from portal.management.demo_city import _Layout
 from portal.management.demo_fees import COST_SHARE_TITLE, MONTHS, seed_fees
@@ -40,6 +37,7 @@ from property.models import (
 )
 from property.selectors import collection_by_month, consistency_problems, household_accounts
 from property.services.reminders import notice_rows
+from tests.portal.small_city import seed_small_city
 
 FUND = Fund.PROPERTY_FEES
 User = get_user_model()
@@ -76,18 +74,7 @@ def _counts() -> dict[str, int]:
 
 
 def _small_city(monkeypatch):
-    rows = [(*row[:11], SMALL[row[0]], row[12]) for row in demo_city.COMMUNITIES]
-    monkeypatch.setattr(demo_city, "COMMUNITIES", tuple(rows))
-    city = demo_city.build_city()
-    # The newcomer's claim is to a building the small city does not have.
-    accounts = tuple(a if a.username != "newcomer" else replace(a, claim=None) for a in city.accounts)
-    city = replace(city, accounts=accounts)
-    command = Command(stdout=io.StringIO())
-    index = command._site_pages(city)
-    sub_districts = command._districts(city)
-    pages = {spec.key: command._community(spec, index, sub_districts) for spec in city.communities}
-    users = {spec.username: command._account(spec, pages) for spec in city.accounts}
-    command._claims(city, pages, users)
+    seed_small_city(monkeypatch, SMALL)
     seed_bodies(io.StringIO())
 
 

@@ -8,7 +8,6 @@ at the end.
 
 import datetime
 import io
-from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -23,8 +22,6 @@ from django.utils import timezone
 from governance.models import OwnersDecision
 from home.models import AuditEntry, CommunityPage, Notification
 from home.permissions import roles_in
-from portal.management import demo_city
-from portal.management.commands.seed_demo import Command
 from portal.management.demo_bodies import seed_bodies
 from portal.management.demo_city import _Layout
 from portal.management.demo_decisions import PROPERTY_VOTE, seed_decisions
@@ -56,6 +53,7 @@ from property.models import (
     SgyyRetrofit,
 )
 from property.services import management as services
+from tests.portal.small_city import seed_small_city
 
 User = get_user_model()
 Mode = ManagementPeriod.Mode
@@ -98,18 +96,7 @@ def _counts() -> dict[str, int]:
 
 
 def _small_city(monkeypatch):
-    rows = [(*row[:11], SMALL[row[0]], row[12]) for row in demo_city.COMMUNITIES]
-    monkeypatch.setattr(demo_city, "COMMUNITIES", tuple(rows))
-    city = demo_city.build_city()
-    # The newcomer's claim is to a building the small city does not have.
-    accounts = tuple(a if a.username != "newcomer" else replace(a, claim=None) for a in city.accounts)
-    city = replace(city, accounts=accounts)
-    command = Command(stdout=io.StringIO())
-    index = command._site_pages(city)
-    sub_districts = command._districts(city)
-    pages = {spec.key: command._community(spec, index, sub_districts) for spec in city.communities}
-    users = {spec.username: command._account(spec, pages) for spec in city.accounts}
-    command._claims(city, pages, users)
+    seed_small_city(monkeypatch, SMALL)
     # The parts the management demo rests on (the 议事厅 needs the accounts' homes, which the small city lacks).
     for part in (seed_bodies, seed_decisions, seed_surveys, seed_fees, seed_renovation):
         part(io.StringIO())

@@ -6,7 +6,6 @@ seed twice — once for the whole module, inside a transaction rolled back at th
 """
 
 import io
-from dataclasses import replace
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,8 +15,6 @@ from wagtail.images import get_image_model
 
 from governance.models import WillingnessSurvey
 from home.models import AuditEntry, CommunityPage, Notification
-from portal.management import demo_city
-from portal.management.commands.seed_demo import Command
 from portal.management.demo_bodies import seed_bodies
 from portal.management.demo_city import _Layout
 from portal.management.demo_renovation import (
@@ -43,6 +40,7 @@ from property.models import (
     SgyyRetrofit,
 )
 from property.services import renovation as services
+from tests.portal.small_city import seed_small_city
 
 Stage = RenovationProject.Stage
 User = get_user_model()
@@ -79,17 +77,7 @@ def _counts() -> dict[str, int]:
 
 
 def _small_city(monkeypatch):
-    rows = [(*row[:11], SMALL[row[0]], row[12]) for row in demo_city.COMMUNITIES]
-    monkeypatch.setattr(demo_city, "COMMUNITIES", tuple(rows))
-    city = demo_city.build_city()
-    # The demo accounts' homes are in buildings the small city does not have.
-    city = replace(city, accounts=tuple(replace(a, claim=None) for a in city.accounts))
-    command = Command(stdout=io.StringIO())
-    index = command._site_pages(city)
-    sub_districts = command._districts(city)
-    pages = {spec.key: command._community(spec, index, sub_districts) for spec in city.communities}
-    for spec in city.accounts:
-        command._account(spec, pages)
+    seed_small_city(monkeypatch, SMALL, claims=False)
     seed_bodies(io.StringIO())
     seed_surveys(io.StringIO())
 
